@@ -1,0 +1,2 @@
+export * from './session-vocabulary';
+export * from './session-open';
