@@ -18,3 +18,4 @@ export * from './messages/data';
 export * from './messages/cache';
 export * from './body';
 export * from './schema';
+export * from './operations';

@@ -1,3 +1,4 @@
+import { readU16, readU32 } from '../metadata/little-endian';
 import { NnrpErrorKind } from '../errors/nnrp-error-kind';
 import { NnrpProtocolError } from '../errors/nnrp-protocol-error';
 import { requireMask } from '../metadata/field-checks';
@@ -101,7 +102,7 @@ export function decodeHeader(src: Buffer, offset = 0): PacketHeader {
       `invalid header_len ${headerLen}`,
     );
   }
-  const flags = src.readUInt32LE(offset + HeaderOffset.flags);
+  const flags = readU32(src, offset + HeaderOffset.flags);
   requireMask(flags, HEADER_FLAGS_MASK, 'header.flags');
   // The type sits at offset 6 but the reference checks it after the flags.
   const messageType = src[offset + HeaderOffset.messageType];
@@ -112,8 +113,8 @@ export function decodeHeader(src: Buffer, offset = 0): PacketHeader {
       `unknown message type 0x${messageType.toString(16)}`,
     );
   }
-  const metaLen = src.readUInt32LE(offset + HeaderOffset.metaLen);
-  const bodyLen = src.readUInt32LE(offset + HeaderOffset.bodyLen);
+  const metaLen = readU32(src, offset + HeaderOffset.metaLen);
+  const bodyLen = readU32(src, offset + HeaderOffset.bodyLen);
   if (metaLen + bodyLen > MAX_U32) {
     throw new NnrpProtocolError(
       NnrpErrorKind.LengthOverflow,
@@ -126,10 +127,10 @@ export function decodeHeader(src: Buffer, offset = 0): PacketHeader {
     flags,
     metaLen,
     bodyLen,
-    sessionId: src.readUInt32LE(offset + HeaderOffset.sessionId),
-    frameId: src.readUInt32LE(offset + HeaderOffset.frameId),
-    viewId: src.readUInt16LE(offset + HeaderOffset.viewId),
-    routeId: src.readUInt16LE(offset + HeaderOffset.routeId),
+    sessionId: readU32(src, offset + HeaderOffset.sessionId),
+    frameId: readU32(src, offset + HeaderOffset.frameId),
+    viewId: readU16(src, offset + HeaderOffset.viewId),
+    routeId: readU16(src, offset + HeaderOffset.routeId),
     traceId: src.readBigUInt64LE(offset + HeaderOffset.traceId),
   };
 }

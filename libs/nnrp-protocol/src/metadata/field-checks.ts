@@ -1,3 +1,4 @@
+import { readU32 } from './little-endian';
 import { NnrpErrorKind } from '../errors/nnrp-error-kind';
 import { NnrpProtocolError } from '../errors/nnrp-protocol-error';
 
@@ -57,5 +58,14 @@ export function requireRule(ok: boolean, rule: string): void {
       rule,
       `invalid protocol combination: ${rule}`,
     );
+  }
+}
+
+/**
+ * Refuses a non-zero reserved u64 at `offset`, read as two u32 halves: no BigInt on the hot path.
+ */
+export function requireZeroU64(src: Buffer, offset: number, field: string): void {
+  if ((readU32(src, offset) | readU32(src, offset + 4)) !== 0) {
+    requireZero(1, field);
   }
 }

@@ -10,6 +10,8 @@ export interface ConformanceVector {
   fields: Record<string, unknown>;
   fields_u64_as_decimal_string?: string[];
   hex: string;
+  /** Length of `hex` in bytes. */
+  byte_len?: number;
   decoder?: string;
   error?: string;
   error_detail?: string;

@@ -55,7 +55,12 @@ export function decodeSessionOpen(src: Buffer): SessionOpenMetadata {
   const sessionFlags = src[SessionOpenOffset.sessionFlags];
   requireMask(sessionFlags, SESSION_FLAGS_MASK, 'session_open.session_flags');
   const priorityClass = src[SessionOpenOffset.priorityClass];
-  requireEnum(priorityClass, PriorityClass.Interactive, PriorityClass.Background, 'session_priority_class');
+  requireEnum(
+    priorityClass,
+    PriorityClass.Interactive,
+    PriorityClass.Background,
+    'session_priority_class',
+  );
   return {
     requestedSessionId: src.readUInt32LE(SessionOpenOffset.requestedSessionId),
     profileId: src.readUInt16LE(SessionOpenOffset.profileId),
@@ -76,7 +81,12 @@ export function decodeSessionOpen(src: Buffer): SessionOpenMetadata {
 /** Encodes SESSION_OPEN metadata (48 bytes, reserved zero), refusing values the decoder refuses. */
 export function encodeSessionOpen(m: SessionOpenMetadata): Buffer {
   requireMask(m.sessionFlags, SESSION_FLAGS_MASK, 'session_open.session_flags');
-  requireEnum(m.priorityClass, PriorityClass.Interactive, PriorityClass.Background, 'session_priority_class');
+  requireEnum(
+    m.priorityClass,
+    PriorityClass.Interactive,
+    PriorityClass.Background,
+    'session_priority_class',
+  );
   const out = Buffer.alloc(SESSION_OPEN_METADATA_LEN);
   out.writeUInt32LE(m.requestedSessionId, SessionOpenOffset.requestedSessionId);
   out.writeUInt16LE(m.profileId, SessionOpenOffset.profileId);

@@ -1,0 +1,95 @@
+import { createSocket, type Socket, type SocketType } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP, isIPv6 } from 'node:net';
+import { QuicCarrierError, quicheErrorMessage } from './quic-carrier-error';
+
+/** What {@link openUdpSocket} binds. */
+export interface UdpSocketSettings {
+  /** IP literal to bind (resolve names first with {@link resolveHostAddress}). */
+  readonly host: string;
+  readonly port: number;
+  readonly receiveBufferBytes: number;
+  readonly sendBufferBytes: number;
+}
+
+const IPV4_FAMILY = 4;
+const IPV6_FAMILY = 6;
+
+type LookupCallback = (error: Error | null, address: string, family: number) => void;
+
+/**
+ * `dgram` resolves the destination of every `send` through `lookup`; the default (`dns.lookup`)
+ * defers even IP literals to the next tick with a fresh closure. The carrier only ever sends to
+ * IP literals, so this lookup answers synchronously and refuses names.
+ */
+function ipLiteralLookup(address: string, _family: unknown, callback: LookupCallback): void {
+  const family = isIP(address);
+  if (family === 0) {
+    callback(new QuicCarrierError('socket', `not an IP address: ${address}`), address, 0);
+    return;
+  }
+  callback(null, address, family);
+}
+
+/** Resolves a host name to one IP literal (IP literals pass through). */
+export async function resolveHostAddress(host: string): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch (error) {
+    throw new QuicCarrierError('socket', `cannot resolve ${host}: ${quicheErrorMessage(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The IP family (4 or 6) of an address literal. */
+export function ipFamilyOf(address: string): number {
+  return isIPv6(address) ? IPV6_FAMILY : IPV4_FAMILY;
+}
+
+/** Binds a UDP socket with enlarged kernel buffers. */
+export function openUdpSocket(settings: UdpSocketSettings): Promise<Socket> {
+  const type: SocketType = isIPv6(settings.host) ? 'udp6' : 'udp4';
+  const socket = createSocket({
+    type,
+    lookup: ipLiteralLookup,
+    recvBufferSize: settings.receiveBufferBytes,
+    sendBufferSize: settings.sendBufferBytes,
+  });
+  return new Promise<Socket>((resolve, reject) => {
+    const onError = (error: Error): void => {
+      socket.close();
+      reject(
+        new QuicCarrierError(
+          'socket',
+          `cannot bind UDP ${settings.host}:${settings.port}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+    };
+    socket.once('error', onError);
+    socket.bind(settings.port, settings.host, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+/** Connects a bound UDP socket to one peer (the client's only peer), so sends skip addressing. */
+export function connectUdpSocket(socket: Socket, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: Error): void => {
+      reject(
+        new QuicCarrierError('socket', `cannot connect UDP to ${host}:${port}: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    };
+    socket.once('error', onError);
+    socket.connect(port, host, () => {
+      socket.off('error', onError);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,98 @@
+import { Socket } from 'node:net';
+import { CarrierConnection, CarrierConnectionHandler, InboundStream } from '../carrier-connection';
+
+/** TCP has one byte stream per connection; it plays the role of the control stream. */
+const TCP_STREAM: InboundStream = Object.freeze({ id: 0, kind: 'bidi' });
+
+let nextId = 1;
+
+/**
+ * A TCP (or TLS) socket as a carrier connection, on either side. Writes go straight to the
+ * socket in order; `write` returns the socket's own backpressure signal.
+ */
+export class TcpCarrierConnection implements CarrierConnection {
+  readonly carrier = 'tcp' as const;
+  readonly id: string;
+  readonly supportsUniStreams = false;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  private handler: CarrierConnectionHandler | undefined;
+  private closeNotified = false;
+  private ending = false;
+  private lastError: Error | undefined;
+
+  constructor(private readonly socket: Socket) {
+    this.id = `tcp-${nextId++}`;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    // Small control packets must not wait for Nagle; the Python reference sets it too.
+    socket.setNoDelay(true);
+    // Hold inbound data until a handler is attached.
+    socket.pause();
+    socket.on('error', (error) => {
+      this.lastError = error;
+    });
+    socket.on('close', () => this.notifyClosed());
+  }
+
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  get closed(): boolean {
+    return this.ending || this.socket.destroyed || this.closeNotified;
+  }
+
+  attach(handler: CarrierConnectionHandler): void {
+    this.handler = handler;
+    this.socket.on('data', (chunk: Buffer) => handler.onStreamData(TCP_STREAM, chunk));
+    this.socket.on('end', () => handler.onStreamEnd(TCP_STREAM));
+    this.socket.on('drain', () => handler.onWritable());
+    this.socket.resume();
+  }
+
+  write(parts: readonly Buffer[]): boolean {
+    if (this.socket.destroyed || this.socket.writableEnded) return false;
+    if (parts.length === 1) return this.socket.write(parts[0]);
+    // One vectored write for header+metadata and an uncopied body.
+    this.socket.cork();
+    let ok = true;
+    for (const part of parts) ok = this.socket.write(part);
+    this.socket.uncork();
+    return ok;
+  }
+
+  writeOnNewUniStream(): boolean {
+    throw new Error('TCP has no unidirectional streams');
+  }
+
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (this.handler) this.socket.resume();
+  }
+
+  end(graceMs = 0): void {
+    if (this.ending || this.socket.destroyed) return;
+    this.ending = true;
+    // Finish the write side after the queued bytes, so the peer reads the last packet
+    // (decisions.md §16); then close for good after the grace period.
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), graceMs);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  destroy(error?: Error): void {
+    if (error) this.lastError = error;
+    this.socket.destroy();
+  }
+
+  private notifyClosed(): void {
+    if (this.closeNotified) return;
+    this.closeNotified = true;
+    this.handler?.onClosed(this.lastError);
+  }
+}

@@ -1,0 +1,46 @@
+import { AddressInfo, createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer, TlsOptions } from 'node:tls';
+import { Carrier, CarrierConnection, CarrierListener } from '../carrier-connection';
+import { TcpCarrierConnection } from './tcp-carrier-connection';
+
+/** Options of the TCP listener. */
+export interface TcpListenerOptions {
+  /** Interface to bind (default `0.0.0.0`). */
+  host?: string;
+  /** Port; 0 picks a free one (see the listener's `address`). */
+  port: number;
+  /** Serve TLS instead of plain TCP (an option: no NNRP reference uses TLS on TCP). */
+  tls?: Pick<TlsOptions, 'cert' | 'key' | 'ca' | 'requestCert' | 'passphrase'>;
+  /** Listen backlog. */
+  backlog?: number;
+}
+
+/** Plain TCP (or TLS) carrier: one NNRP byte stream per connection (control-plane.md §2.1). */
+export class TcpCarrier implements Carrier {
+  constructor(private readonly options: TcpListenerOptions) {}
+
+  async listen(onConnection: (connection: CarrierConnection) => void): Promise<CarrierListener> {
+    const accept = (socket: Socket): void => onConnection(new TcpCarrierConnection(socket));
+    const { tls } = this.options;
+    const server: Server = tls
+      ? createTlsServer(tls, accept)
+      : createServer({ noDelay: true, pauseOnConnect: true }, accept);
+    const host = this.options.host ?? '0.0.0.0';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: this.options.port, backlog: this.options.backlog }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const bound = server.address() as AddressInfo;
+    return {
+      carrier: 'tcp',
+      address: { host: bound.address, port: bound.port },
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        }),
+    };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Why a frame ended with RESULT_DROP. Not on the wire (preview3's RESULT_DROP carries no reason,
+ * data-plane.md §4); used for logs, metrics and the RESULT_HINT sent to hello-flow clients.
+ */
+export type DropReason =
+  | 'application'
+  | 'handler-error'
+  | 'deadline'
+  | 'cancelled'
+  | 'overload'
+  | 'duplicate'
+  | 'no-handler'
+  | 'invalid-body'
+  | 'empty-stream'
+  | 'session-closed'
+  | 'connection-lost'
+  | 'backpressure'
+  | 'shutdown';

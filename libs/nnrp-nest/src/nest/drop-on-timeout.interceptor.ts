@@ -1,0 +1,30 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { fromEvent, Observable, takeUntil } from 'rxjs';
+import { NNRP_TIMEOUT_METADATA } from './nnrp-constants';
+import { NnrpContext } from './nnrp-context';
+
+/**
+ * Answers frames that miss their deadline with RESULT_DROP (decisions.md §13). The deadline is
+ * the smallest non-zero of the handler's `timeoutMs` (from `@NnrpSubmit({ timeoutMs })` or this
+ * interceptor's default), the submit's `latency_budget_ms` and the session's
+ * `default_deadline_ms`. When it passes the frame is dropped, the handler's abort signal fires,
+ * the handler's stream is unsubscribed and any later result is discarded.
+ */
+@Injectable()
+export class DropOnTimeoutInterceptor implements NestInterceptor {
+  private readonly reflector = new Reflector();
+
+  constructor(private readonly defaultTimeoutMs = 0) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const ctx = context.switchToRpc().getContext<unknown>();
+    if (!(ctx instanceof NnrpContext) || !ctx.frame) return next.handle();
+    const handlerTimeout = this.reflector.get<number | undefined>(
+      NNRP_TIMEOUT_METADATA,
+      context.getHandler(),
+    );
+    ctx.applyDeadline(handlerTimeout ?? this.defaultTimeoutMs);
+    return next.handle().pipe(takeUntil(fromEvent(ctx.signal, 'abort')));
+  }
+}

@@ -1,0 +1,295 @@
+import {
+  BackpressureLevel,
+  ClientHelloMetadata,
+  encodeFlowUpdate,
+  encodeResultHint,
+  encodeResultPush,
+  FlowFlag,
+  FlowScopeKind,
+  FlowUpdateReason,
+  MessageType,
+  PacketHeader,
+  ResultHintBudgetPolicy,
+  ResultHintCongestionState,
+  ResultHintReason,
+  SessionOpenMetadata,
+} from '@nest-nnrp/protocol';
+import { DropReason } from '../engine/drop-reason';
+import { NnrpResult } from '../engine/nnrp-result';
+import { FrameOperation, FrameSink } from './frame-operation';
+import { RecentFrameIds } from './recent-frame-ids';
+import { SessionCache } from './session-cache';
+import { resultMetadataFor } from './result-metadata';
+import { SessionConnection } from './session-connection';
+
+/** Session states (control-plane.md §6.1). */
+export type SessionState = 'open' | 'resumed' | 'closing' | 'closed';
+
+/** Observer of frame outcomes (metrics, logs). */
+export interface SessionObserver {
+  frameSettled(
+    session: NnrpSession,
+    frame: FrameOperation,
+    outcome: 'completed' | DropReason,
+  ): void;
+  resultSent(session: NnrpSession, frame: FrameOperation, bytes: number, partial: boolean): void;
+}
+
+/** What a session was opened with. */
+export interface SessionInit {
+  id: number;
+  flow: 'hello' | 'open';
+  profileId: number;
+  schemaId: number;
+  schemaVersion: number;
+  priorityClass: number;
+  defaultDeadlineMs: number;
+  maxInFlight: number;
+  resumeEnabled: boolean;
+  principal: string | undefined;
+  open?: SessionOpenMetadata;
+  hello?: ClientHelloMetadata;
+  /** The session's object cache (CACHE_PUT / CACHE_INVALIDATE). */
+  cache: SessionCache;
+}
+
+/** Packets that wait while a control ack is pending (control-plane.md §6.3). */
+interface HeldPacket {
+  frame: FrameOperation;
+  write: () => void;
+}
+
+/**
+ * One NNRP session: its frames in flight, its duplicate window, its result writes. A session
+ * knows packets, not sockets: it writes through its {@link SessionConnection}.
+ */
+export class NnrpSession implements FrameSink {
+  readonly id: number;
+  readonly flow: 'hello' | 'open';
+  profileId: number;
+  schemaId: number;
+  schemaVersion: number;
+  readonly priorityClass: number;
+  readonly defaultDeadlineMs: number;
+  readonly maxInFlight: number;
+  readonly resumeEnabled: boolean;
+  readonly principal: string | undefined;
+  readonly open: SessionOpenMetadata | undefined;
+  readonly hello: ClientHelloMetadata | undefined;
+  state: SessionState = 'open';
+  /** Highest frame id accepted (the `last_operation_id` watermark). */
+  lastOperationId = 0;
+  /** Highest frame id answered with a final RESULT_PUSH. */
+  lastResultFrameId = 0;
+  private readonly frames = new Map<number, FrameOperation>();
+  private readonly recent = new RecentFrameIds();
+  private connectionRef: SessionConnection | undefined;
+  private held: HeldPacket[] | undefined;
+  private flowEpoch = 0;
+  private idleWaiters: (() => void)[] = [];
+  /** Objects this session put in the server cache. */
+  readonly cache: SessionCache;
+  /** Opaque application state (the Nest layer keeps per-session data here). */
+  readonly data = new Map<string, unknown>();
+
+  constructor(
+    init: SessionInit,
+    connection: SessionConnection,
+    private readonly observer: SessionObserver,
+  ) {
+    this.id = init.id;
+    this.flow = init.flow;
+    this.profileId = init.profileId;
+    this.schemaId = init.schemaId;
+    this.schemaVersion = init.schemaVersion;
+    this.priorityClass = init.priorityClass;
+    this.defaultDeadlineMs = init.defaultDeadlineMs;
+    this.maxInFlight = init.maxInFlight;
+    this.resumeEnabled = init.resumeEnabled;
+    this.principal = init.principal;
+    this.open = init.open;
+    this.hello = init.hello;
+    this.cache = init.cache;
+    this.connectionRef = connection;
+  }
+
+  /** The connection carrying the session; `undefined` while detached for resume. */
+  get connection(): SessionConnection | undefined {
+    return this.connectionRef;
+  }
+
+  /** Frames accepted and not yet answered. */
+  get inFlight(): number {
+    return this.frames.size;
+  }
+
+  /** True while new frames may be accepted (control-plane.md §6.1). */
+  get acceptsFrames(): boolean {
+    return this.state === 'open' || this.state === 'resumed';
+  }
+
+  frame(frameId: number): FrameOperation | undefined {
+    return this.frames.get(frameId);
+  }
+
+  /** Every frame in flight. */
+  inFlightFrames(): FrameOperation[] {
+    return [...this.frames.values()];
+  }
+
+  /** True when `frameId` is in flight or was answered recently (a duplicate, decisions.md §15). */
+  isDuplicate(frameId: number): boolean {
+    return this.frames.has(frameId) || this.recent.has(frameId);
+  }
+
+  /** Registers an accepted frame. */
+  track(frame: FrameOperation): void {
+    this.frames.set(frame.frameId, frame);
+    if (frame.frameId > this.lastOperationId) this.lastOperationId = frame.frameId;
+    this.connectionRef?.inFlightChanged(1);
+  }
+
+  /** Resolves when no frame is in flight, or after `timeoutMs` (SESSION_CLOSE drain). */
+  whenIdle(timeoutMs: number): Promise<void> {
+    if (this.frames.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const waiter = (): void => done();
+      const waiters = this.idleWaiters;
+      waiters.push(waiter);
+      function done(): void {
+        clearTimeout(timer);
+        const at = waiters.indexOf(waiter);
+        if (at >= 0) waiters.splice(at, 1);
+        resolve();
+      }
+    });
+  }
+
+  /** Holds result writes until the ack of a client's PATCH / MIGRATE / CLOSE is out (§6.3). */
+  holdResults(): void {
+    this.held ??= [];
+  }
+
+  /** Sends what was held, in order. */
+  releaseResults(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held) for (const packet of held) packet.write();
+  }
+
+  /** Moves the session to a new connection (resume). */
+  reattach(connection: SessionConnection): void {
+    this.connectionRef = connection;
+    this.state = 'resumed';
+  }
+
+  /**
+   * The connection is gone: every frame in flight is accounted as dropped (the client cannot
+   * hear a RESULT_DROP, decisions.md §11) and the session detaches.
+   */
+  detach(): void {
+    this.dropAll('connection-lost', false);
+    this.held = undefined;
+    this.connectionRef = undefined;
+  }
+
+  /** Drops every frame in flight (session close, shutdown, connection CLOSE). */
+  dropAll(reason: DropReason, send = true): void {
+    for (const frame of [...this.frames.values()]) frame.drop(reason, send);
+  }
+
+  // FrameSink ------------------------------------------------------------------------------
+
+  sendResult(frame: FrameOperation, result: NnrpResult, partial: boolean): void {
+    const metadata = encodeResultPush(resultMetadataFor(frame, result, partial, this.profileId));
+    const body = result.body ?? Buffer.alloc(0);
+    if (!partial && frame.frameId > this.lastResultFrameId) this.lastResultFrameId = frame.frameId;
+    this.write(frame, () => {
+      this.connectionRef?.sendPacket(
+        {
+          messageType: MessageType.ResultPush,
+          flags: result.flags ?? 0,
+          sessionId: this.id,
+          frameId: frame.frameId,
+          viewId: result.viewId ?? frame.header.viewId,
+          routeId: result.routeId ?? frame.header.routeId,
+          traceId: result.traceId ?? frame.header.traceId,
+        },
+        metadata,
+        body,
+        frame.origin,
+      );
+      this.observer.resultSent(this, frame, metadata.length + body.length, partial);
+    });
+  }
+
+  sendDrop(frame: FrameOperation, _reason: DropReason): void {
+    this.write(frame, () =>
+      this.connectionRef?.sendPacket(
+        {
+          messageType: MessageType.ResultDrop,
+          sessionId: this.id,
+          frameId: frame.frameId,
+          viewId: frame.header.viewId,
+          routeId: frame.header.routeId,
+          traceId: frame.header.traceId,
+        },
+        undefined,
+        undefined,
+        frame.origin,
+      ),
+    );
+  }
+
+  frameSettled(frame: FrameOperation, outcome: 'completed' | DropReason): void {
+    if (this.frames.delete(frame.frameId)) this.connectionRef?.inFlightChanged(-1);
+    this.recent.add(frame.frameId);
+    this.observer.frameSettled(this, frame, outcome);
+    if (this.frames.size === 0 && this.idleWaiters.length > 0) {
+      for (const waiter of [...this.idleWaiters]) waiter();
+    }
+  }
+
+  // Overload signals (decisions.md §15) -------------------------------------------------------
+
+  /**
+   * Tells the client to back off: a session-scope FLOW_UPDATE with hard backpressure, and for
+   * hello-flow clients a RESULT_HINT (saturated, queue_full).
+   */
+  signalOverload(header: PacketHeader, retryAfterMs: number, hints: boolean): void {
+    const connection = this.connectionRef;
+    if (!connection) return;
+    this.flowEpoch++;
+    const flow = encodeFlowUpdate({
+      scopeKind: FlowScopeKind.Session,
+      updateReason: FlowUpdateReason.Congestion,
+      backpressureLevel: BackpressureLevel.Hard,
+      connectionCredit: 0,
+      sessionCredit: 0,
+      operationCredit: 0,
+      operationId: 0n,
+      retryAfterMs,
+      creditEpoch: this.flowEpoch,
+      flowFlags: retryAfterMs > 0 ? FlowFlag.RetryAfterValid : 0,
+    });
+    connection.sendPacket({ messageType: MessageType.FlowUpdate, sessionId: this.id }, flow);
+    if (hints && this.flow === 'hello') {
+      const hint = encodeResultHint({
+        appliedBudgetPolicy: ResultHintBudgetPolicy.Drop,
+        congestionState: ResultHintCongestionState.Saturated,
+        reason: ResultHintReason.QueueFull,
+        retryAfterMs,
+      });
+      connection.sendPacket(
+        { messageType: MessageType.ResultHint, sessionId: this.id, frameId: header.frameId },
+        hint,
+      );
+    }
+  }
+
+  private write(frame: FrameOperation, send: () => void): void {
+    if (this.held) this.held.push({ frame, write: send });
+    else send();
+  }
+}

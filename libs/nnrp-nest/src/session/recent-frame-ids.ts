@@ -1,0 +1,25 @@
+/**
+ * The frame ids a session answered recently, to refuse duplicates (decisions.md §15) without
+ * remembering every id for the session's whole life: a bounded FIFO set.
+ */
+export class RecentFrameIds {
+  private readonly ids = new Set<number>();
+  private readonly order: number[];
+  private next = 0;
+
+  constructor(private readonly capacity = 4096) {
+    this.order = new Array<number>(capacity);
+  }
+
+  has(id: number): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: number): void {
+    if (this.ids.has(id)) return;
+    if (this.ids.size >= this.capacity) this.ids.delete(this.order[this.next]);
+    this.order[this.next] = id;
+    this.next = (this.next + 1) % this.capacity;
+    this.ids.add(id);
+  }
+}

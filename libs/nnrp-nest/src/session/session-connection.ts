@@ -1,0 +1,17 @@
+import type { PacketAddress } from '@nest-nnrp/protocol';
+import type { InboundStream } from '../carriers/carrier-connection';
+
+/** How a session reaches its connection: packets out, and in-flight accounting. */
+export interface SessionConnection {
+  /** Which handshake the connection used (decides what the client may receive, decisions.md §10). */
+  readonly flow: 'hello' | 'open';
+  readonly carrier: 'tcp' | 'quic';
+  readonly remoteAddress: string;
+  /**
+   * Writes one packet. `via` names the inbound stream whose family the answer must use
+   * (a QUIC uni-stream submit is answered on a new server uni stream).
+   */
+  sendPacket(address: PacketAddress, metadata?: Buffer, body?: Buffer, via?: InboundStream): void;
+  /** In-flight frames of the connection changed by `delta`. */
+  inFlightChanged(delta: number): void;
+}

@@ -1,0 +1,37 @@
+import { NnrpErrorKind } from '../../src/errors/nnrp-error-kind';
+import { NnrpProtocolError } from '../../src/errors/nnrp-protocol-error';
+
+/** Runs `fn` and asserts it throws NnrpProtocolError of `kind` (and `field`, when given). */
+export function expectProtocolError(fn: () => unknown, kind: NnrpErrorKind, field?: string): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(NnrpProtocolError);
+  const error = caught as NnrpProtocolError;
+  expect(error.kind).toBe(kind);
+  if (field !== undefined) {
+    expect(error.field).toBe(field);
+  }
+}
+
+/** Hex (spaces allowed) → Buffer. */
+export function hex(text: string): Buffer {
+  return Buffer.from(text.replace(/\s+/g, ''), 'hex');
+}
+
+/** True when `view` shares memory with `body` and lies inside it (a zero-copy view). */
+export function isViewInto(view: Uint8Array, body: Buffer): boolean {
+  return (
+    view.buffer === body.buffer &&
+    view.byteOffset >= body.byteOffset &&
+    view.byteOffset + view.byteLength <= body.byteOffset + body.byteLength
+  );
+}
+
+/** Metadata values the body code reads (mirrors §10.1/§10.3/§10.4). */
+export const PayloadKindBits = { Tensor: 0x1, TokenChunk: 0x2, AudioChunk: 0x4 } as const;
+export const SubmitModes = { Inline: 0, Reference: 1, Mixed: 2 } as const;
+export const TileModes = { DenseRange: 0, RawU16: 1, DeltaU16: 2, Bitset: 3 } as const;
