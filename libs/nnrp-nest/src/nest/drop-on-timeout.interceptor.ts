@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { fromEvent, Observable, takeUntil } from 'rxjs';
+import { Observable, takeUntil } from 'rxjs';
 import { NNRP_TIMEOUT_METADATA } from './nnrp-constants';
 import { NnrpContext } from './nnrp-context';
 
@@ -19,12 +19,14 @@ export class DropOnTimeoutInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const ctx = context.switchToRpc().getContext<unknown>();
-    if (!(ctx instanceof NnrpContext) || !ctx.frame) return next.handle();
+    const frame = ctx instanceof NnrpContext ? ctx.frame : undefined;
+    if (!frame) return next.handle();
     const handlerTimeout = this.reflector.get<number | undefined>(
       NNRP_TIMEOUT_METADATA,
       context.getHandler(),
     );
-    ctx.applyDeadline(handlerTimeout ?? this.defaultTimeoutMs);
-    return next.handle().pipe(takeUntil(fromEvent(ctx.signal, 'abort')));
+    frame.applyDeadline(handlerTimeout ?? this.defaultTimeoutMs);
+    const dropped$ = new Observable<void>((subscriber) => frame.onAbort(() => subscriber.next()));
+    return next.handle().pipe(takeUntil(dropped$));
   }
 }

@@ -1,9 +1,13 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type {
-  ClientHelloMetadata,
-  FrameSubmitMetadata,
-  PacketHeader,
-  SessionOpenMetadata,
+import {
+  decodeTokenChunks,
+  TensorBodyView,
+  TokenChunk,
+  type ClientHelloMetadata,
+  type FrameSubmitMetadata,
+  type ObjectReferenceBlock,
+  type PacketHeader,
+  type SessionOpenMetadata,
 } from '@nest-nnrp/protocol';
 import type { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
 import { DropReason } from '../engine/drop-reason';
@@ -51,6 +55,7 @@ const NEVER = new AbortController().signal;
 export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
   /** Principal set by `NnrpAuthGuard` during a `session.open` invocation. */
   principal: string | undefined;
+  private tensorView: TensorBodyView | undefined;
 
   constructor(private readonly init: NnrpContextInit) {
     super([init]);
@@ -115,6 +120,37 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
   /** The frame itself (for interceptors: deadlines, state). */
   get frame(): FrameOperation | undefined {
     return this.init.frame;
+  }
+
+  /**
+   * The submit body as tensor sections and tile ids (decisions.md §4: legacy or composed layout
+   * by the submit's metadata), parsed lazily and without copying. Referenced objects resolve
+   * from the session's cache. A body that fails validation throws `NnrpProtocolError`, which ends
+   * the frame with RESULT_DROP.
+   */
+  tensor(): TensorBodyView {
+    const frame = this.init.frame;
+    if (!frame) throw new Error('tensor() is only available to submit handlers');
+    const cache = this.init.session?.cache;
+    this.tensorView ??= TensorBodyView.ofSubmit(
+      frame.metadata,
+      frame.body,
+      (ref: ObjectReferenceBlock) =>
+        cache?.get({
+          cacheNamespace: ref.cacheNamespace,
+          cacheKeyHi: ref.cacheKeyHi,
+          cacheKeyLo: ref.cacheKeyLo,
+          objectKind: ref.objectKind,
+        })?.bytes,
+    );
+    return this.tensorView;
+  }
+
+  /** The submit body's token chunks (token profile, data-plane.md §2.11), as zero-copy views. */
+  tokens(): TokenChunk[] {
+    const frame = this.init.frame;
+    if (!frame) throw new Error('tokens() is only available to submit handlers');
+    return decodeTokenChunks(frame.metadata, frame.body);
   }
 
   /** Sends a partial (non-terminal) result now. Returns false once the frame is settled. */

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { isNnrpProtocolError } from '@nest-nnrp/protocol';
 import { Observable, throwError } from 'rxjs';
 import { NnrpAuthRejection } from '../engine/nnrp-auth-policy';
 import { NnrpDrop } from '../engine/nnrp-drop';
@@ -24,7 +25,9 @@ export class NnrpExceptionFilter implements RpcExceptionFilter<unknown> {
       this.logger.warn(
         `frame ${ctx.frameId} of session ${ctx.session?.id ?? 0} dropped: ${message}`,
       );
-      return throwError(() => new NnrpDrop('handler-error', message));
+      // A body that fails a typed view is a frame-level error (decisions.md §4, §16).
+      const reason = isNnrpProtocolError(exception) ? 'invalid-body' : 'handler-error';
+      return throwError(() => new NnrpDrop(reason, message));
     }
     return throwError(() => exception);
   }

@@ -9,7 +9,7 @@ import {
   SessionPatchAckMetadata,
   SessionPatchMetadata,
 } from '@nest-nnrp/protocol';
-import { lastValueFrom, Observable } from 'rxjs';
+import { isObservable, lastValueFrom, Observable } from 'rxjs';
 import { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
 import { NnrpAuthOutcome, NnrpDispatcher } from '../engine/nnrp-dispatcher';
 import { NnrpDrop } from '../engine/nnrp-drop';
@@ -177,17 +177,43 @@ export class NnrpTransport
       remoteAddress: connection?.remoteAddress ?? '',
     });
     frame.start();
-    let result$: Observable<unknown>;
+    let output: unknown;
     try {
-      result$ = this.transformToObservable(handler(frame.body, ctx)) as Observable<unknown>;
+      output = handler(frame.body, ctx);
     } catch (error) {
       this.failFrame(frame, error);
       return;
     }
-    // decisions.md §12: every emission but the last is partial; the last is terminal; none is
-    // a drop. The last one is known only on completion, so each is held back by one.
+    // Nest handlers return a promise of a value or of an Observable; a plain value skips rxjs.
+    if (output instanceof Promise) {
+      output.then(
+        (value: unknown) => this.settle(frame, value),
+        (error: unknown) => this.failFrame(frame, error),
+      );
+    } else {
+      this.settle(frame, output);
+    }
+  }
+
+  /** Turns a handler's output into the frame's answers (decisions.md §11–12). */
+  private settle(frame: FrameOperation, value: unknown): void {
+    if (frame.settled) return;
+    if (isObservable(value)) {
+      this.stream(frame, value);
+    } else if (value instanceof NnrpDrop) {
+      frame.drop(value.reason);
+    } else {
+      frame.complete(toNnrpResult(value as NnrpResultLike));
+    }
+  }
+
+  /**
+   * decisions.md §12: every emission but the last is partial, the last is terminal, none is a
+   * drop. The last one is known only on completion, so each is held back by one.
+   */
+  private stream(frame: FrameOperation, value$: Observable<unknown>): void {
     let last: unknown = NOTHING;
-    const subscription = result$.subscribe({
+    const subscription = value$.subscribe({
       next: (value) => {
         if (value instanceof NnrpDrop) {
           frame.drop(value.reason);
@@ -203,7 +229,7 @@ export class NnrpTransport
       },
     });
     if (frame.settled) subscription.unsubscribe();
-    else frame.signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
+    else frame.onAbort(() => subscription.unsubscribe());
   }
 
   cancel(session: NnrpSession, frame: FrameOperation): void {

@@ -24,7 +24,10 @@ export interface FrameSink {
  * handler, the deadline, a cancel, overload, shutdown and connection loss.
  */
 export class FrameOperation {
-  private readonly controller = new AbortController();
+  /** Created on first use: most handlers never look at the signal (hot path). */
+  private controller: AbortController | undefined;
+  private abortReason: NnrpDrop | undefined;
+  private abortListeners: (() => void)[] | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private stateValue: FrameState = 'accepted';
   /** `performance.now()` when the submit was accepted. */
@@ -54,7 +57,22 @@ export class FrameOperation {
 
   /** Aborted when the frame is dropped, cancelled or times out. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason) this.controller.abort(this.abortReason);
+    }
     return this.controller.signal;
+  }
+
+  /** True once the frame was dropped (its signal is aborted). */
+  get aborted(): boolean {
+    return this.abortReason !== undefined;
+  }
+
+  /** Runs `listener` once when the frame is dropped (cheaper than a signal listener). */
+  onAbort(listener: () => void): void {
+    if (this.abortReason) listener();
+    else (this.abortListeners ??= []).push(listener);
   }
 
   /** True once the terminal answer was sent. */
@@ -130,7 +148,11 @@ export class FrameOperation {
     this.clearTimer();
     if (send) this.sink.sendDrop(this, reason);
     this.sink.frameSettled(this, reason);
-    this.controller.abort(new NnrpDrop(reason));
+    this.abortReason = new NnrpDrop(reason);
+    this.controller?.abort(this.abortReason);
+    const listeners = this.abortListeners;
+    this.abortListeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
     return true;
   }
 

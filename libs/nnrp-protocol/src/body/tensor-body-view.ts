@@ -305,6 +305,8 @@ export class TensorBodyView {
   }
 }
 
+// Copies just the fields the view reads, so it neither keeps the caller's metadata object alive
+// nor sees later changes to it.
 function pickSubmitShape(m: TensorSubmitShape): TensorSubmitShape {
   return {
     payloadKindBitmap: m.payloadKindBitmap,

@@ -32,7 +32,8 @@ export interface TensorSectionInput {
   tilePayloads: readonly Uint8Array[];
 }
 
-interface SectionPlan {
+/** One planned section: its descriptor, its input and its offset from the table start. */
+export interface TensorSectionPlan {
   readonly desc: TensorSectionDesc;
   readonly input: TensorSectionInput;
   /** Offset of the section from the table start (a multiple of 8). */
@@ -41,7 +42,7 @@ interface SectionPlan {
 
 /** A validated section table layout: where each section goes and the table's total length. */
 export interface TensorSectionTablePlan {
-  readonly sections: readonly SectionPlan[];
+  readonly sections: readonly TensorSectionPlan[];
   readonly byteLength: number;
 }
 
@@ -104,7 +105,7 @@ export function planTensorSectionTable(
   tileCount: number,
 ): TensorSectionTablePlan {
   requireRule(sections.length <= U16_MAX, 'section_count must fit in a u16');
-  const plans: SectionPlan[] = [];
+  const plans: TensorSectionPlan[] = [];
   let end = 0;
   for (const input of sections) {
     const previous = plans[plans.length - 1];

@@ -56,10 +56,16 @@ describe('BodyRegionPrelude (§2.7)', () => {
 
   it('refuses object_reference_bytes that is not a multiple of 16, on both sides', () => {
     const bad = { ...PRELUDE, objectReferenceBytes: 8 };
-    expectProtocolError(() => encodeBodyRegionPrelude(bad), NnrpErrorKind.InvalidProtocolCombination);
+    expectProtocolError(
+      () => encodeBodyRegionPrelude(bad),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
     const bytes = encodeBodyRegionPrelude(PRELUDE);
     bytes.writeUInt32LE(8, 4);
-    expectProtocolError(() => decodeBodyRegionPrelude(bytes), NnrpErrorKind.InvalidProtocolCombination);
+    expectProtocolError(
+      () => decodeBodyRegionPrelude(bytes),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
   });
 
   it('sums the lengths as a checked u32', () => {

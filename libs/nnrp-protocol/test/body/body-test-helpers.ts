@@ -23,7 +23,7 @@ export function hex(text: string): Buffer {
 }
 
 /** True when `view` shares memory with `body` and lies inside it (a zero-copy view). */
-export function isViewInto(view: Uint8Array, body: Buffer): boolean {
+export function isViewInto(view: ArrayBufferView, body: Buffer): boolean {
   return (
     view.buffer === body.buffer &&
     view.byteOffset >= body.byteOffset &&

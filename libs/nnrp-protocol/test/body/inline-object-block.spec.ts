@@ -24,7 +24,11 @@ describe('InlineObjectBlock (§2.10)', () => {
   it('writes and decodes a header', () => {
     const bytes = block(InlineObjectKind.TileIndexBlock, Buffer.from([1, 2, 3]));
     expect(bytes.subarray(0, 16).toString('hex')).toBe('0200000001000000030000000000' + '0000');
-    expect(decodeInlineObjectHeader(bytes)).toEqual({ objectKind: 2, profileId: 1, objectBytes: 3 });
+    expect(decodeInlineObjectHeader(bytes)).toEqual({
+      objectKind: 2,
+      profileId: 1,
+      objectBytes: 3,
+    });
   });
 
   it.each([
@@ -34,14 +38,22 @@ describe('InlineObjectBlock (§2.10)', () => {
   ])('refuses a non-zero reserved field at %i', (offset, field) => {
     const bytes = block(InlineObjectKind.CameraBlock, Buffer.alloc(0));
     bytes[offset] = 1;
-    expectProtocolError(() => decodeInlineObjectHeader(bytes), NnrpErrorKind.NonZeroReservedField, field);
+    expectProtocolError(
+      () => decodeInlineObjectHeader(bytes),
+      NnrpErrorKind.NonZeroReservedField,
+      field,
+    );
   });
 
   it('refuses kind 0 and kinds ≥ 10', () => {
     for (const kind of [0, 10]) {
       const bytes = block(InlineObjectKind.CameraBlock, Buffer.alloc(0));
       bytes.writeUInt16LE(kind, 0);
-      expectProtocolError(() => decodeInlineObjectHeader(bytes), NnrpErrorKind.UnknownEnumValue, 'cache_object_kind');
+      expectProtocolError(
+        () => decodeInlineObjectHeader(bytes),
+        NnrpErrorKind.UnknownEnumValue,
+        'cache_object_kind',
+      );
     }
   });
 
@@ -65,11 +77,26 @@ describe('InlineObjectBlock (§2.10)', () => {
     const good = block(InlineObjectKind.CameraBlock, Buffer.from('abc'));
     const dirty = Buffer.from(good);
     dirty[good.length - 1] = 1;
-    expectProtocolError(() => walkInlineObjects(dirty), NnrpErrorKind.NonZeroReservedField, 'inline_object.padding');
+    expectProtocolError(
+      () => walkInlineObjects(dirty),
+      NnrpErrorKind.NonZeroReservedField,
+      'inline_object.padding',
+    );
     const lying = Buffer.from(good);
     lying.writeUInt32LE(0xffff_ffff, 8);
-    expectProtocolError(() => walkInlineObjects(lying), NnrpErrorKind.TooShort, 'inline_object.object_bytes');
-    expectProtocolError(() => walkInlineObjects(good.subarray(0, 20)), NnrpErrorKind.TooShort, 'inline_object.padding');
-    expectProtocolError(() => walkInlineObjects(Buffer.concat([good, Buffer.alloc(8)])), NnrpErrorKind.TooShort);
+    expectProtocolError(
+      () => walkInlineObjects(lying),
+      NnrpErrorKind.TooShort,
+      'inline_object.object_bytes',
+    );
+    expectProtocolError(
+      () => walkInlineObjects(good.subarray(0, 20)),
+      NnrpErrorKind.TooShort,
+      'inline_object.padding',
+    );
+    expectProtocolError(
+      () => walkInlineObjects(Buffer.concat([good, Buffer.alloc(8)])),
+      NnrpErrorKind.TooShort,
+    );
   });
 });

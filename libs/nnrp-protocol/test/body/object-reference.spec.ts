@@ -33,11 +33,23 @@ describe('ObjectReferenceBlock (§2.8)', () => {
     const bytes = encodeObjectReferenceBlock(ref(1));
     bytes.writeUInt16LE(0, 0);
     bytes.writeUInt16LE(1, 2);
-    expectProtocolError(() => decodeObjectReferenceBlock(bytes), NnrpErrorKind.NonZeroReservedField, 'object_reference.ref_flags');
+    expectProtocolError(
+      () => decodeObjectReferenceBlock(bytes),
+      NnrpErrorKind.NonZeroReservedField,
+      'object_reference.ref_flags',
+    );
     bytes.writeUInt16LE(0, 2);
-    expectProtocolError(() => decodeObjectReferenceBlock(bytes), NnrpErrorKind.UnknownEnumValue, 'cache_object_kind');
+    expectProtocolError(
+      () => decodeObjectReferenceBlock(bytes),
+      NnrpErrorKind.UnknownEnumValue,
+      'cache_object_kind',
+    );
     bytes.writeUInt16LE(10, 0);
-    expectProtocolError(() => decodeObjectReferenceBlock(bytes), NnrpErrorKind.UnknownEnumValue, 'cache_object_kind');
+    expectProtocolError(
+      () => decodeObjectReferenceBlock(bytes),
+      NnrpErrorKind.UnknownEnumValue,
+      'cache_object_kind',
+    );
     expectProtocolError(() => encodeObjectReferenceBlock(ref(0)), NnrpErrorKind.UnknownEnumValue);
     expectProtocolError(() => decodeObjectReferenceBlock(Buffer.alloc(15)), NnrpErrorKind.TooShort);
   });
@@ -66,7 +78,10 @@ describe('ObjectReferenceRegion.validateSubmitMask (§2.8 rules 1–5)', () => {
   });
 
   it('rule 1: unknown mask bits', () => {
-    expectProtocolError(() => validateSubmitObjectRefMask(SubmitModes.Reference, 0x10), NnrpErrorKind.ReservedBitsSet);
+    expectProtocolError(
+      () => validateSubmitObjectRefMask(SubmitModes.Reference, 0x10),
+      NnrpErrorKind.ReservedBitsSet,
+    );
   });
 
   it('rule 2: inline ⇔ mask 0', () => {
@@ -80,7 +95,11 @@ describe('ObjectReferenceRegion.validateSubmitMask (§2.8 rules 1–5)', () => {
       NnrpErrorKind.InvalidProtocolCombination,
       'reference or mixed FRAME_SUBMIT requires non-zero object_ref_mask',
     );
-    expectProtocolError(() => validateSubmitObjectRefMask(3, 1), NnrpErrorKind.UnknownEnumValue, 'submit_mode');
+    expectProtocolError(
+      () => validateSubmitObjectRefMask(3, 1),
+      NnrpErrorKind.UnknownEnumValue,
+      'submit_mode',
+    );
   });
 
   it('rule 3: ascending, unique, each bit in the mask', () => {

@@ -29,7 +29,11 @@ const DESC: TensorSectionDesc = {
   payloadStrideBytes: 8,
 };
 
-function section(roleId: number, payloads: string[], extra: Partial<TensorSectionInput> = {}): TensorSectionInput {
+function section(
+  roleId: number,
+  payloads: string[],
+  extra: Partial<TensorSectionInput> = {},
+): TensorSectionInput {
   return {
     roleId,
     codecId: 0,
@@ -54,7 +58,18 @@ describe('TensorSectionDesc (§2.10)', () => {
     const out = Buffer.alloc(TENSOR_SECTION_DESC_LEN, 0xff);
     writeTensorSectionDesc(DESC, out, 0);
     expect(out.toString('hex')).toBe(
-      '0201' + '03' + '00' + '01' + '02' + '0300' + '40000000' + '02000000' + '08000000' + '10000000' + '08000000' + '00000000',
+      '0201' +
+        '03' +
+        '00' +
+        '01' +
+        '02' +
+        '0300' +
+        '40000000' +
+        '02000000' +
+        '08000000' +
+        '10000000' +
+        '08000000' +
+        '00000000',
     );
     expect(decodeTensorSectionDesc(out)).toEqual(DESC);
   });
@@ -74,7 +89,10 @@ describe('TensorSectionDesc (§2.10)', () => {
       bytes[offset] = value;
       expectProtocolError(() => decodeTensorSectionDesc(bytes), kind, field);
     }
-    expectProtocolError(() => decodeTensorSectionDesc(base.subarray(0, 31)), NnrpErrorKind.TooShort);
+    expectProtocolError(
+      () => decodeTensorSectionDesc(base.subarray(0, 31)),
+      NnrpErrorKind.TooShort,
+    );
   });
 });
 
@@ -104,7 +122,11 @@ describe('tensor section table', () => {
   });
 
   it('omits the codec table when every tile uses the default codec', () => {
-    const [s] = parseTensorSectionTable(table([section(1, ['a', 'b'], { codecIds: [5, 5], codecId: 5 })], 2), 1, 2);
+    const [s] = parseTensorSectionTable(
+      table([section(1, ['a', 'b'], { codecIds: [5, 5], codecId: 5 })], 2),
+      1,
+      2,
+    );
     expect(s.desc.codecTableBytes).toBe(0);
     expect(s.tileCodec(1)).toBe(5);
   });
@@ -122,11 +144,31 @@ describe('tensor section table', () => {
   }
 
   it.each<[string, (b: Buffer) => void, NnrpErrorKind]>([
-    ['codec_table_bytes neither 0 nor tile_count', (b) => b.writeUInt32LE(1, 12), NnrpErrorKind.InvalidProtocolCombination],
-    ['MIXED_CODEC without a codec table', (b) => b.writeUInt16LE(1, 6), NnrpErrorKind.InvalidProtocolCombination],
-    ['FIXED_STRIDE with stride 0', (b) => b.writeUInt16LE(2, 6), NnrpErrorKind.InvalidProtocolCombination],
-    ['stride without FIXED_STRIDE', (b) => b.writeUInt32LE(4, 24), NnrpErrorKind.InvalidProtocolCombination],
-    ['length table not tile_count × 4', (b) => b.writeUInt32LE(4, 16), NnrpErrorKind.LengthMismatch],
+    [
+      'codec_table_bytes neither 0 nor tile_count',
+      (b) => b.writeUInt32LE(1, 12),
+      NnrpErrorKind.InvalidProtocolCombination,
+    ],
+    [
+      'MIXED_CODEC without a codec table',
+      (b) => b.writeUInt16LE(1, 6),
+      NnrpErrorKind.InvalidProtocolCombination,
+    ],
+    [
+      'FIXED_STRIDE with stride 0',
+      (b) => b.writeUInt16LE(2, 6),
+      NnrpErrorKind.InvalidProtocolCombination,
+    ],
+    [
+      'stride without FIXED_STRIDE',
+      (b) => b.writeUInt32LE(4, 24),
+      NnrpErrorKind.InvalidProtocolCombination,
+    ],
+    [
+      'length table not tile_count × 4',
+      (b) => b.writeUInt32LE(4, 16),
+      NnrpErrorKind.LengthMismatch,
+    ],
     ['payload_bytes ≠ Σ lengths', (b) => b.writeUInt32LE(4, 20), NnrpErrorKind.LengthMismatch],
     ['a lying tile length', (b) => b.writeUInt32LE(0xffff_ffff, 32), NnrpErrorKind.LengthMismatch],
     ['a lying payload_bytes', (b) => b.writeUInt32LE(0xffff_ffff, 20), NnrpErrorKind.TooShort],
@@ -136,36 +178,78 @@ describe('tensor section table', () => {
 
   it('refuses non-zero padding between sections, non-increasing roles and trailing bytes', () => {
     expectProtocolError(
-      () => parseTensorSectionTable(mutated(45, (b) => (b[0] = 1)), 2, 2),
+      () =>
+        parseTensorSectionTable(
+          mutated(45, (b) => (b[0] = 1)),
+          2,
+          2,
+        ),
       NnrpErrorKind.NonZeroReservedField,
       'tensor_section.padding',
     );
     expectProtocolError(
-      () => parseTensorSectionTable(mutated(48, (b) => b.writeUInt16LE(1, 0)), 2, 2),
+      () =>
+        parseTensorSectionTable(
+          mutated(48, (b) => b.writeUInt16LE(1, 0)),
+          2,
+          2,
+        ),
       NnrpErrorKind.InvalidProtocolCombination,
       'tensor sections must have strictly increasing role_id',
     );
     const good = table([section(1, ['a'])], 1);
-    expectProtocolError(() => parseTensorSectionTable(Buffer.concat([good, Buffer.alloc(1)]), 1, 1), NnrpErrorKind.LengthMismatch);
-    expectProtocolError(() => parseTensorSectionTable(good, 2, 1), NnrpErrorKind.TooShort, 'tensor_section_table');
+    expectProtocolError(
+      () => parseTensorSectionTable(Buffer.concat([good, Buffer.alloc(1)]), 1, 1),
+      NnrpErrorKind.LengthMismatch,
+    );
+    expectProtocolError(
+      () => parseTensorSectionTable(good, 2, 1),
+      NnrpErrorKind.TooShort,
+      'tensor_section_table',
+    );
   });
 
   it('refuses dirty stride padding and tiles longer than the stride', () => {
     const bytes = table([section(1, ['a', 'b'], { payloadStrideBytes: 2 })], 2);
     const dirty = Buffer.from(bytes);
     dirty[bytes.length - 1] = 9;
-    expectProtocolError(() => parseTensorSectionTable(dirty, 1, 2), NnrpErrorKind.NonZeroReservedField, 'tensor_section.stride_padding');
+    expectProtocolError(
+      () => parseTensorSectionTable(dirty, 1, 2),
+      NnrpErrorKind.NonZeroReservedField,
+      'tensor_section.stride_padding',
+    );
     const long = Buffer.from(bytes);
     long.writeUInt32LE(3, 32);
-    expectProtocolError(() => parseTensorSectionTable(long, 1, 2), NnrpErrorKind.InvalidProtocolCombination);
+    expectProtocolError(
+      () => parseTensorSectionTable(long, 1, 2),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
   });
 
   it('the planner refuses what the reader refuses', () => {
-    expectProtocolError(() => planTensorSectionTable([section(2, ['a']), section(2, ['b'])], 1), NnrpErrorKind.InvalidProtocolCombination);
-    expectProtocolError(() => planTensorSectionTable([section(1, ['a'])], 2), NnrpErrorKind.InvalidProtocolCombination);
-    expectProtocolError(() => planTensorSectionTable([section(1, ['abc'], { payloadStrideBytes: 2 })], 1), NnrpErrorKind.InvalidProtocolCombination);
-    expectProtocolError(() => planTensorSectionTable([section(1, ['a'], { codecIds: [1, 2] })], 1), NnrpErrorKind.InvalidProtocolCombination);
-    expectProtocolError(() => planTensorSectionTable([section(1, ['a'], { codecIds: [256] })], 1), NnrpErrorKind.InvalidProtocolCombination);
-    expectProtocolError(() => planTensorSectionTable([section(1, ['a'], { dtypeId: 9 as TensorDtype })], 1), NnrpErrorKind.UnknownEnumValue);
+    expectProtocolError(
+      () => planTensorSectionTable([section(2, ['a']), section(2, ['b'])], 1),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
+    expectProtocolError(
+      () => planTensorSectionTable([section(1, ['a'])], 2),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
+    expectProtocolError(
+      () => planTensorSectionTable([section(1, ['abc'], { payloadStrideBytes: 2 })], 1),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
+    expectProtocolError(
+      () => planTensorSectionTable([section(1, ['a'], { codecIds: [1, 2] })], 1),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
+    expectProtocolError(
+      () => planTensorSectionTable([section(1, ['a'], { codecIds: [256] })], 1),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
+    expectProtocolError(
+      () => planTensorSectionTable([section(1, ['a'], { dtypeId: 9 as TensorDtype })], 1),
+      NnrpErrorKind.UnknownEnumValue,
+    );
   });
 });

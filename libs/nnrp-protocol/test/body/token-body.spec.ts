@@ -1,5 +1,10 @@
 import { NnrpErrorKind } from '../../src/errors/nnrp-error-kind';
-import { buildTokenBody, buildTypedPayloadBody, decodeTokenChunks, TOKEN_DELTA_BINDING } from '../../src/body';
+import {
+  buildTokenBody,
+  buildTypedPayloadBody,
+  decodeTokenChunks,
+  TOKEN_DELTA_BINDING,
+} from '../../src/body';
 import { expectProtocolError, hex, isViewInto } from './body-test-helpers';
 
 // data-plane.md §15: the token FRAME_SUBMIT body of one partial "hello" chunk (3.8 encoder bytes).
@@ -10,7 +15,12 @@ const WORKED_EXAMPLE_BODY = hex(`
 
 describe('token profile bodies (§2.11)', () => {
   it('binds the standard token-delta schema', () => {
-    expect(TOKEN_DELTA_BINDING).toEqual({ profileId: 2, schemaId: 0x1001, schemaVersion: 3, streamSemantics: 2 });
+    expect(TOKEN_DELTA_BINDING).toEqual({
+      profileId: 2,
+      schemaId: 0x1001,
+      schemaVersion: 3,
+      streamSemantics: 2,
+    });
   });
 
   it('builds the §15 worked-example body byte for byte', () => {
@@ -21,7 +31,10 @@ describe('token profile bodies (§2.11)', () => {
   });
 
   it('reads the worked example back as one partial chunk, zero-copy', () => {
-    const [chunk, ...rest] = decodeTokenChunks({ payloadKindBitmap: 2, payloadFrameCount: 1 }, WORKED_EXAMPLE_BODY);
+    const [chunk, ...rest] = decodeTokenChunks(
+      { payloadKindBitmap: 2, payloadFrameCount: 1 },
+      WORKED_EXAMPLE_BODY,
+    );
     expect(rest).toEqual([]);
     expect(chunk.text).toBe('hello');
     expect(chunk.isPartial).toBe(true);
@@ -30,7 +43,12 @@ describe('token profile bodies (§2.11)', () => {
   });
 
   it('marks the last chunk terminal and the others partial by default; explicit flags win', () => {
-    const built = buildTokenBody([{ text: 'héllo ' }, { bytes: Buffer.from([0xe2, 0x82, 0xac]) }, { text: '!', partial: true, terminal: true }, { text: '' }]);
+    const built = buildTokenBody([
+      { text: 'héllo ' },
+      { bytes: Buffer.from([0xe2, 0x82, 0xac]) },
+      { text: '!', partial: true, terminal: true },
+      { text: '' },
+    ]);
     const chunks = decodeTokenChunks(built, built.body);
     expect(chunks.map((c) => [c.text, c.isPartial, c.isTerminal])).toEqual([
       ['héllo ', true, false],
@@ -61,8 +79,14 @@ describe('token profile bodies (§2.11)', () => {
   });
 
   it('throws NnrpProtocolError for a raw, prelude-less Rust body', () => {
-    expectProtocolError(() => decodeTokenChunks({ payloadKindBitmap: 2, payloadFrameCount: 1 }, Buffer.from('delta')), NnrpErrorKind.TooShort);
+    expectProtocolError(
+      () => decodeTokenChunks({ payloadKindBitmap: 2, payloadFrameCount: 1 }, Buffer.from('delta')),
+      NnrpErrorKind.TooShort,
+    );
     const wrongCount = { payloadKindBitmap: 2, payloadFrameCount: 2 };
-    expectProtocolError(() => decodeTokenChunks(wrongCount, WORKED_EXAMPLE_BODY), NnrpErrorKind.InvalidProtocolCombination);
+    expectProtocolError(
+      () => decodeTokenChunks(wrongCount, WORKED_EXAMPLE_BODY),
+      NnrpErrorKind.InvalidProtocolCombination,
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('TypedPayloadDescriptor (§2.9)', () => {
   });
 
   it('ignores trailing bytes like the reference parser', () => {
-    expect(decodeTypedPayloadDescriptor(Buffer.concat([hex(GOLDEN), hex('ff')]))).toEqual(GOLDEN_FIELDS);
+    expect(decodeTypedPayloadDescriptor(Buffer.concat([hex(GOLDEN), hex('ff')]))).toEqual(
+      GOLDEN_FIELDS,
+    );
   });
 
   it('accepts terminal and partial together (Rust does)', () => {

@@ -17,20 +17,29 @@ const desc = (offset: number, length: number, profileId = 2): TypedPayloadDescri
   offset,
   length,
 });
-const table = (...ds: TypedPayloadDescriptor[]): Buffer => Buffer.concat(ds.map(encodeTypedPayloadDescriptor));
+const table = (...ds: TypedPayloadDescriptor[]): Buffer =>
+  Buffer.concat(ds.map(encodeTypedPayloadDescriptor));
 const FRAMES = Buffer.from('abcdef');
 const TOKEN = PayloadKindBits.TokenChunk;
 
 describe('TypedPayloadRegion (§2.9 rules 1–6)', () => {
   it('returns zero-copy frame views, zero-length frames included', () => {
-    const frames = parseTypedPayloadRegion(TOKEN, 3, table(desc(0, 2), desc(2, 0), desc(2, 4)), FRAMES);
+    const frames = parseTypedPayloadRegion(
+      TOKEN,
+      3,
+      table(desc(0, 2), desc(2, 0), desc(2, 4)),
+      FRAMES,
+    );
     expect(frames.map((f) => f.payload.toString())).toEqual(['ab', '', 'cdef']);
     expect(frames.every((f) => isViewInto(f.payload, FRAMES))).toBe(true);
     expect(frames[2].descriptor).toEqual(desc(2, 4));
   });
 
   it('rule 1: the bitmap mask', () => {
-    expectProtocolError(() => parseTypedPayloadRegion(0x80, 0, Buffer.alloc(0), Buffer.alloc(0)), NnrpErrorKind.ReservedBitsSet);
+    expectProtocolError(
+      () => parseTypedPayloadRegion(0x80, 0, Buffer.alloc(0), Buffer.alloc(0)),
+      NnrpErrorKind.ReservedBitsSet,
+    );
   });
 
   it('rule 2: descriptor region = payload_frame_count × 24', () => {
@@ -53,12 +62,16 @@ describe('TypedPayloadRegion (§2.9 rules 1–6)', () => {
   it('rule 4: each descriptor parses', () => {
     const bad = table(desc(0, 6));
     bad.writeUInt16LE(0x10, 2);
-    expectProtocolError(() => parseTypedPayloadRegion(TOKEN, 1, bad, FRAMES), NnrpErrorKind.ReservedBitsSet);
+    expectProtocolError(
+      () => parseTypedPayloadRegion(TOKEN, 1, bad, FRAMES),
+      NnrpErrorKind.ReservedBitsSet,
+    );
   });
 
   it('rule 5: profiles against the bitmap', () => {
     expectProtocolError(
-      () => parseTypedPayloadRegion(TOKEN | PayloadKindBits.Tensor, 1, table(desc(0, 6, 1)), FRAMES),
+      () =>
+        parseTypedPayloadRegion(TOKEN | PayloadKindBits.Tensor, 1, table(desc(0, 6, 1)), FRAMES),
       NnrpErrorKind.InvalidProtocolCombination,
       'non-tensor typed payload frames must not use tensor profile',
     );
@@ -69,8 +82,12 @@ describe('TypedPayloadRegion (§2.9 rules 1–6)', () => {
     );
     // Allowed by Rust: bitmap 0 with profile 0, tensor-only bitmap with a tensor descriptor, unknown profiles.
     expect(parseTypedPayloadRegion(0, 1, table(desc(0, 6, 0)), FRAMES)).toHaveLength(1);
-    expect(parseTypedPayloadRegion(PayloadKindBits.Tensor, 1, table(desc(0, 6, 1)), FRAMES)).toHaveLength(1);
-    expect(parseTypedPayloadRegion(PayloadKindBits.AudioChunk, 1, table(desc(0, 6, 77)), FRAMES)).toHaveLength(1);
+    expect(
+      parseTypedPayloadRegion(PayloadKindBits.Tensor, 1, table(desc(0, 6, 1)), FRAMES),
+    ).toHaveLength(1);
+    expect(
+      parseTypedPayloadRegion(PayloadKindBits.AudioChunk, 1, table(desc(0, 6, 77)), FRAMES),
+    ).toHaveLength(1);
   });
 
   it('rule 5: contiguous offsets, checked end, range inside the region', () => {
@@ -109,13 +126,22 @@ describe('buildTypedPayloadBody', () => {
       payloadKindBitmap: PayloadKindBits.AudioChunk,
       frames: [
         { profileId: 0, schemaId: 9, schemaVersion: 1, payload: Buffer.from('pcm0') },
-        { profileId: 0, schemaId: 9, schemaVersion: 1, descriptorFlags: 1, streamSemantics: 4, payload: Buffer.alloc(0) },
+        {
+          profileId: 0,
+          schemaId: 9,
+          schemaVersion: 1,
+          descriptorFlags: 1,
+          streamSemantics: 4,
+          payload: Buffer.alloc(0),
+        },
       ],
     });
     expect(built.payloadFrameCount).toBe(2);
     expect(built.payloadKindBitmap).toBe(PayloadKindBits.AudioChunk);
     const frames = decodeTypedPayloadBody(built, built.body);
-    expect(frames.map((f) => [f.descriptor.offset, f.descriptor.length, f.descriptor.descriptorFlags])).toEqual([
+    expect(
+      frames.map((f) => [f.descriptor.offset, f.descriptor.length, f.descriptor.descriptorFlags]),
+    ).toEqual([
       [0, 4, 0],
       [4, 0, 1],
     ]);
@@ -134,9 +160,16 @@ describe('buildTypedPayloadBody', () => {
       () => buildTypedPayloadBody({ payloadKindBitmap: TOKEN, frames: [frame] }),
       NnrpErrorKind.InvalidProtocolCombination,
     );
-    expectProtocolError(() => buildTypedPayloadBody({ payloadKindBitmap: 0x100, frames: [] }), NnrpErrorKind.ReservedBitsSet);
     expectProtocolError(
-      () => buildTypedPayloadBody({ payloadKindBitmap: 0, frames: [{ ...frame, profileId: 0, descriptorFlags: 0x20 }] }),
+      () => buildTypedPayloadBody({ payloadKindBitmap: 0x100, frames: [] }),
+      NnrpErrorKind.ReservedBitsSet,
+    );
+    expectProtocolError(
+      () =>
+        buildTypedPayloadBody({
+          payloadKindBitmap: 0,
+          frames: [{ ...frame, profileId: 0, descriptorFlags: 0x20 }],
+        }),
       NnrpErrorKind.ReservedBitsSet,
     );
   });

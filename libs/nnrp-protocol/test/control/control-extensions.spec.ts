@@ -52,33 +52,14 @@ describe('control extension block (§4.3)', () => {
     expect([0, 1, 7, 8, 9].map(controlExtensionPadding)).toEqual([0, 7, 1, 0, 7]);
   });
 
+  // prettier-ignore
   it.each<[string, string, NnrpErrorKind, string]>([
     ['a truncated header', '0201 0000 0800', TooShort, 'control_extension.header'],
     ['a truncated payload', '0201 0000 08000000 0000', TooShort, 'control_extension.payload'],
-    [
-      'a truncated padding',
-      '0201 0000 03000000 616263 0000',
-      TooShort,
-      'control_extension.padding',
-    ],
-    [
-      'non-zero padding',
-      '0201 0000 03000000 616263 0000000001',
-      NonZeroReservedField,
-      'control_extension.padding',
-    ],
-    [
-      'the reserved ext_type 0',
-      '0000 0000 00000000',
-      InvalidProtocolCombination,
-      'control_extension.ext_type must not be 0',
-    ],
-    [
-      'an undefined ext_flags bit',
-      '0201 0200 00000000',
-      ReservedBitsSet,
-      'control_extension.ext_flags',
-    ],
+    ['a truncated padding', '0201 0000 03000000 616263 0000', TooShort, 'control_extension.padding'],
+    ['non-zero padding', '0201 0000 03000000 616263 0000000001', NonZeroReservedField, 'control_extension.padding'],
+    ['the reserved ext_type 0', '0000 0000 00000000', InvalidProtocolCombination, 'control_extension.ext_type must not be 0'],
+    ['an undefined ext_flags bit', '0201 0200 00000000', ReservedBitsSet, 'control_extension.ext_flags'],
   ])('refuses %s', (_label, block, kind, field) => {
     expectProtocolError(() => decodeControlExtensions(hex(block)), kind, field);
   });
@@ -120,71 +101,18 @@ describe('standard extension payloads 0x0101–0x0106', () => {
     });
   });
 
+  // prettier-ignore
   it.each<[string, () => unknown, NnrpErrorKind, string]>([
-    [
-      'a 7-byte payload',
-      () => decodeTransportPolicyExtension(hex('00 00 0000 000000')),
-      TooShort,
-      'control_extension.payload',
-    ],
-    [
-      'a 9-byte payload',
-      () => decodeLossToleranceExtension(hex('01 00 0000 00000000 00')),
-      LengthMismatch,
-      'control_extension.payload',
-    ],
-    [
-      'a client policy with byte 1 set',
-      () => decodeTransportPolicyExtension(hex('00 01 0000 00000000')),
-      NonZeroReservedField,
-      'transport_policy.reserved0',
-    ],
-    [
-      'an ack with the reserved u16 set',
-      () => decodeTransportPolicyAckExtension(hex('00 00 0100 01000000')),
-      NonZeroReservedField,
-      'transport_policy_ack.reserved',
-    ],
-    [
-      'policy 9',
-      () => decodeTransportPolicyAckExtension(hex('09 00 0000 01000000')),
-      UnknownEnumValue,
-      'transport_policy',
-    ],
-    [
-      'transport id 5',
-      () => decodeTransportPolicyExtension(hex('00 00 0000 05000000')),
-      UnknownEnumValue,
-      'transport_id',
-    ],
-    [
-      'loss tolerance 4',
-      () => decodeLossToleranceExtension(hex('04 00 0000 00000000')),
-      UnknownEnumValue,
-      'loss_tolerance',
-    ],
-    [
-      'loss tolerance reserved u32',
-      () => decodeLossToleranceExtension(hex('01 00 0000 00000001')),
-      NonZeroReservedField,
-      'loss_tolerance.reserved2',
-    ],
-    [
-      'payload kind 0x80',
-      () => decodePayloadCapabilitiesAckExtension(hex('80000000 00000000')),
-      ReservedBitsSet,
-      'payload_capabilities.payload_kind_bitmap',
-    ],
-    [
-      'a critical frame bitmap',
-      () =>
-        encodePayloadCapabilitiesExtension({
-          payloadKindBitmap: 1,
-          criticalExtensionFrameBitmap: 1,
-        }),
-      NonZeroReservedField,
-      'payload_capabilities.critical_extension_frame_bitmap',
-    ],
+    ['a 7-byte payload', () => decodeTransportPolicyExtension(hex('00 00 0000 000000')), TooShort, 'control_extension.payload'],
+    ['a 9-byte payload', () => decodeLossToleranceExtension(hex('01 00 0000 00000000 00')), LengthMismatch, 'control_extension.payload'],
+    ['a client policy with byte 1 set', () => decodeTransportPolicyExtension(hex('00 01 0000 00000000')), NonZeroReservedField, 'transport_policy.reserved0'],
+    ['an ack with the reserved u16 set', () => decodeTransportPolicyAckExtension(hex('00 00 0100 01000000')), NonZeroReservedField, 'transport_policy_ack.reserved'],
+    ['policy 9', () => decodeTransportPolicyAckExtension(hex('09 00 0000 01000000')), UnknownEnumValue, 'transport_policy'],
+    ['transport id 5', () => decodeTransportPolicyExtension(hex('00 00 0000 05000000')), UnknownEnumValue, 'transport_id'],
+    ['loss tolerance 4', () => decodeLossToleranceExtension(hex('04 00 0000 00000000')), UnknownEnumValue, 'loss_tolerance'],
+    ['loss tolerance reserved u32', () => decodeLossToleranceExtension(hex('01 00 0000 00000001')), NonZeroReservedField, 'loss_tolerance.reserved2'],
+    ['payload kind 0x80', () => decodePayloadCapabilitiesAckExtension(hex('80000000 00000000')), ReservedBitsSet, 'payload_capabilities.payload_kind_bitmap'],
+    ['a critical frame bitmap', () => encodePayloadCapabilitiesExtension({ payloadKindBitmap: 1, criticalExtensionFrameBitmap: 1 }), NonZeroReservedField, 'payload_capabilities.critical_extension_frame_bitmap'],
   ])('refuses %s', (_label, fn, kind, field) => {
     expectProtocolError(fn, kind, field);
   });

@@ -53,34 +53,22 @@ const operation = (change: Partial<FlowUpdateMetadata>): FlowUpdateMetadata => (
 });
 
 describe('validateFlowUpdateRouting (§4.15)', () => {
+  // prettier-ignore
   it.each<[string, number, FlowUpdateMetadata]>([
     ['connection scope on sid 0', 0, connection({})],
     ['session scope on its session', 42, session({})],
     ['operation scope with an operation id', 42, operation({})],
     ['operation scope with other credits (Rust accepts them)', 42, operation({ sessionCredit: 3 })],
-    [
-      'a retry-after with its flag',
-      42,
-      session({ retryAfterMs: 10, flowFlags: FlowFlag.RetryAfterValid }),
-    ],
+    ['a retry-after with its flag', 42, session({ retryAfterMs: 10, flowFlags: FlowFlag.RetryAfterValid })],
   ])('accepts %s', (_label, sid, m) => {
     expect(() => validateFlowUpdateRouting(sid, m)).not.toThrow();
   });
 
+  // prettier-ignore
   it.each<[string, number, FlowUpdateMetadata, string]>([
     ['connection scope on a session', 42, connection({}), CONNECTION_RULE],
-    [
-      'connection scope with a session credit',
-      0,
-      connection({ sessionCredit: 1 }),
-      CONNECTION_RULE,
-    ],
-    [
-      'connection scope with an operation credit',
-      0,
-      connection({ operationCredit: 1 }),
-      CONNECTION_RULE,
-    ],
+    ['connection scope with a session credit', 0, connection({ sessionCredit: 1 }), CONNECTION_RULE],
+    ['connection scope with an operation credit', 0, connection({ operationCredit: 1 }), CONNECTION_RULE],
     ['connection scope with an operation id', 0, connection({ operationId: 1n }), CONNECTION_RULE],
     ['session scope on sid 0', 0, session({}), SESSION_RULE],
     ['session scope with a connection credit', 42, session({ connectionCredit: 1 }), SESSION_RULE],

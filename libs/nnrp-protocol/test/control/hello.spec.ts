@@ -48,50 +48,19 @@ describe('validateServerHelloAgainstClientHello (§4.2)', () => {
     expect(() => validateServerHelloAgainstClientHello(ACK, HELLO)).not.toThrow();
   });
 
+  // prettier-ignore
   it.each<[string, Partial<ServerHelloAckMetadata>, string]>([
-    [
-      'a version outside the window',
-      { selectedVersionMajor: 2 },
-      'SERVER_HELLO_ACK selected version must be inside client window',
-    ],
-    [
-      'a wire format the client lacks',
-      { selectedWireFormat: 1 },
-      'SERVER_HELLO_ACK selected wire format must be client-supported',
-    ],
-    [
-      'a wire format past the bitmap',
-      { selectedWireFormat: 40 },
-      'SERVER_HELLO_ACK selected wire format must be client-supported',
-    ],
-    [
-      'an extra profile',
-      { acceptedProfileBitmap: 0x2 },
-      'SERVER_HELLO_ACK accepted_profile_bitmap',
-    ],
-    [
-      'the Python 0x7F payload kinds',
-      { acceptedPayloadKindBitmap: 0x7f },
-      'SERVER_HELLO_ACK accepted_payload_kind_bitmap',
-    ],
+    ['a version outside the window', { selectedVersionMajor: 2 }, 'SERVER_HELLO_ACK selected version must be inside client window'],
+    ['a wire format the client lacks', { selectedWireFormat: 1 }, 'SERVER_HELLO_ACK selected wire format must be client-supported'],
+    ['a wire format past the bitmap', { selectedWireFormat: 40 }, 'SERVER_HELLO_ACK selected wire format must be client-supported'],
+    ['an extra profile', { acceptedProfileBitmap: 0x2 }, 'SERVER_HELLO_ACK accepted_profile_bitmap'],
+    ['the Python 0x7F payload kinds', { acceptedPayloadKindBitmap: 0x7f }, 'SERVER_HELLO_ACK accepted_payload_kind_bitmap'],
     ['an extra codec', { acceptedCodecBitmap: 0x4 }, 'SERVER_HELLO_ACK accepted_codec_bitmap'],
-    [
-      'an extra compression',
-      { acceptedCompressionBitmap: 0x80000000 },
-      'SERVER_HELLO_ACK accepted_compression_bitmap',
-    ],
+    ['an extra compression', { acceptedCompressionBitmap: 0x80000000 }, 'SERVER_HELLO_ACK accepted_compression_bitmap'],
     ['an extra dtype', { acceptedDtypeBitmap: 0x2 }, 'SERVER_HELLO_ACK accepted_dtype_bitmap'],
     ['an extra layout', { acceptedLayoutBitmap: 0x4 }, 'SERVER_HELLO_ACK accepted_layout_bitmap'],
-    [
-      'a widened cache digest',
-      { cacheDigestBitmap: 0x10000 },
-      'SERVER_HELLO_ACK cache_digest_bitmap',
-    ],
-    [
-      'an extra cache object kind',
-      { cacheObjectBitmap: 0x8 },
-      'SERVER_HELLO_ACK cache_object_bitmap',
-    ],
+    ['a widened cache digest', { cacheDigestBitmap: 0x10000 }, 'SERVER_HELLO_ACK cache_digest_bitmap'],
+    ['an extra cache object kind', { cacheObjectBitmap: 0x8 }, 'SERVER_HELLO_ACK cache_object_bitmap'],
   ])('refuses %s', (_label, change, rule) => {
     expectProtocolError(
       () => validateServerHelloAgainstClientHello({ ...ACK, ...change }, HELLO),
@@ -142,9 +111,11 @@ describe('splitClientHelloBody (§4.1, §6.4 H2)', () => {
   });
 
   it('reports the Python-order error when neither order parses', () => {
-    const garbage = Buffer.alloc(extensions.length + auth.length, 0xff);
+    // Python order: an entry announcing 16 payload bytes where 8 remain (TooShort); documented
+    // order: an entry of the reserved type 0 (InvalidProtocolCombination).
+    const body = hex('0100 0000 10000000 0000000000000000 abababababababab');
     expectProtocolError(
-      () => splitClientHelloBody(lengths, garbage),
+      () => splitClientHelloBody({ controlExtensionBytes: 16, authBytes: 8 }, body),
       TooShort,
       'control_extension.payload',
     );

@@ -43,49 +43,15 @@ describe('validateSessionOpenAckRules (§4.5 rules 1–3)', () => {
     expect(() => validateSessionOpenAckRules(rejected, RESUME_REQUEST)).not.toThrow();
   });
 
+  // prettier-ignore
   it.each<[string, Partial<SessionOpenAckMetadata>, { resumeTokenBytes: number }, string]>([
-    [
-      'resume_enabled without a window',
-      { resumeWindowMs: 0 },
-      FRESH_REQUEST,
-      'resume_enabled ack requires non-zero resume window and token bytes',
-    ],
-    [
-      'resume_enabled without token bytes',
-      { resumeTokenBytes: 0 },
-      FRESH_REQUEST,
-      'resume_enabled ack requires non-zero resume window and token bytes',
-    ],
-    [
-      'resumed without a resume attempt',
-      { sessionStatus: SessionStatus.Resumed },
-      FRESH_REQUEST,
-      'resumed ack requires a resume token in the request',
-    ],
-    [
-      'resumed with an error code',
-      { sessionStatus: SessionStatus.Resumed, sessionErrorCode: SessionErrorCode.LimitReached },
-      RESUME_REQUEST,
-      'resumed ack must not carry a session error',
-    ],
-    [
-      'resumed without resume_enabled',
-      { sessionStatus: SessionStatus.Resumed, sessionFlagsAck: SessionFlagAck.CacheLeasesEnabled },
-      RESUME_REQUEST,
-      'resumed ack must keep resume_enabled set',
-    ],
-    [
-      'opened with session id 0',
-      { sessionId: 0 },
-      FRESH_REQUEST,
-      'successful SESSION_OPEN_ACK requires a non-zero session_id',
-    ],
-    [
-      'retry_later with a session id',
-      { sessionStatus: SessionStatus.RetryLater, sessionFlagsAck: 0 },
-      FRESH_REQUEST,
-      'rejected SESSION_OPEN_ACK must not install a session_id',
-    ],
+    ['resume_enabled without a window', { resumeWindowMs: 0 }, FRESH_REQUEST, 'resume_enabled ack requires non-zero resume window and token bytes'],
+    ['resume_enabled without token bytes', { resumeTokenBytes: 0 }, FRESH_REQUEST, 'resume_enabled ack requires non-zero resume window and token bytes'],
+    ['resumed without a resume attempt', { sessionStatus: SessionStatus.Resumed }, FRESH_REQUEST, 'resumed ack requires a resume token in the request'],
+    ['resumed with an error code', { sessionStatus: SessionStatus.Resumed, sessionErrorCode: SessionErrorCode.LimitReached }, RESUME_REQUEST, 'resumed ack must not carry a session error'],
+    ['resumed without resume_enabled', { sessionStatus: SessionStatus.Resumed, sessionFlagsAck: SessionFlagAck.CacheLeasesEnabled }, RESUME_REQUEST, 'resumed ack must keep resume_enabled set'],
+    ['opened with session id 0', { sessionId: 0 }, FRESH_REQUEST, 'successful SESSION_OPEN_ACK requires a non-zero session_id'],
+    ['retry_later with a session id', { sessionStatus: SessionStatus.RetryLater, sessionFlagsAck: 0 }, FRESH_REQUEST, 'rejected SESSION_OPEN_ACK must not install a session_id'],
   ])('refuses %s', (_label, change, request, rule) => {
     const ack = { ...OPENED, ...change };
     expectProtocolError(

@@ -30,7 +30,8 @@ export async function generateDevCertificate(): Promise<QuicServerTlsMaterial> {
       notAfterDate,
       extensions: [
         { name: 'basicConstraints', cA: false },
-        { name: 'keyUsage', digitalSignature: true, critical: true },
+        // No keyUsage: a self-signed certificate used as its own trust anchor must then also
+        // allow keyCertSign, or BoringSSL rejects the chain (unknown CA).
         { name: 'extKeyUsage', serverAuth: true },
         {
           name: 'subjectAltName',

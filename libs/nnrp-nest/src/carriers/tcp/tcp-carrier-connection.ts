@@ -20,6 +20,11 @@ export class TcpCarrierConnection implements CarrierConnection {
   private closeNotified = false;
   private ending = false;
   private lastError: Error | undefined;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   constructor(private readonly socket: Socket) {
     this.id = `tcp-${nextId++}`;
@@ -52,13 +57,17 @@ export class TcpCarrierConnection implements CarrierConnection {
   }
 
   write(parts: readonly Buffer[]): boolean {
-    if (this.socket.destroyed || this.socket.writableEnded) return false;
-    if (parts.length === 1) return this.socket.write(parts[0]);
-    // One vectored write for header+metadata and an uncopied body.
-    this.socket.cork();
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableEnded) return false;
+    // Every packet written until the current microtask queue drains leaves in one vectored
+    // write (one syscall for many results), bodies uncopied.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(this.uncork);
+    }
     let ok = true;
-    for (const part of parts) ok = this.socket.write(part);
-    this.socket.uncork();
+    for (let i = 0; i < parts.length; i++) ok = socket.write(parts[i]);
     return ok;
   }
 

@@ -1,5 +1,4 @@
-import { NnrpErrorKind } from '../../errors/nnrp-error-kind';
-import { NnrpProtocolError } from '../../errors/nnrp-protocol-error';
+import { requireExactLength } from '../../body/body-bounds';
 import { requireLength } from '../../metadata/field-checks';
 
 /**
@@ -7,13 +6,7 @@ import { requireLength } from '../../metadata/field-checks';
  * bytes (the reference does), but the fixed-size body blocks (extension payloads, the tensor
  * clamp block) have no room for anything else: shorter is `TooShort`, longer a length mismatch.
  */
-export function requireExactLength(src: Buffer, expected: number, field: string): void {
+export function requireBlockLength(src: Buffer, expected: number, field: string): void {
   requireLength(src, expected, field);
-  if (src.length !== expected) {
-    throw new NnrpProtocolError(
-      NnrpErrorKind.LengthMismatch,
-      field,
-      `${field}: expected exactly ${expected} bytes, got ${src.length}`,
-    );
-  }
+  requireExactLength(src.length, expected, field);
 }

@@ -1,7 +1,7 @@
 import { requireEnum, requireMask, requireZero } from '../../metadata/field-checks';
 import { PAYLOAD_KIND_MASK } from '../data/payload-kind';
 import { LossTolerancePolicy } from '../data/submit-vocabulary';
-import { requireExactLength } from './block-length';
+import { requireBlockLength } from './block-length';
 import { TransportPolicy } from './control-extension-vocabulary';
 import { TRANSPORT_ID_ENUM, TRANSPORT_ID_MAX, TransportId } from './transport-id';
 
@@ -101,7 +101,7 @@ function checkCapabilities(payloadKindBitmap: number, criticalFrameBitmap: numbe
 
 /** Decodes a 0x0101 payload; reserved bytes must be zero. */
 export function decodeTransportPolicyExtension(payload: Buffer): TransportPolicyExtension {
-  requireExactLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
+  requireBlockLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
   requireZero(
     payload[TransportPolicyPayloadOffset.acceptedTransportPolicy],
     'transport_policy.reserved0',
@@ -131,7 +131,7 @@ export function encodeTransportPolicyExtension(m: TransportPolicyExtension): Buf
 
 /** Decodes a 0x0102 payload; the reserved u16 must be zero. */
 export function decodeTransportPolicyAckExtension(payload: Buffer): TransportPolicyAckExtension {
-  requireExactLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
+  requireBlockLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
   requireZero(
     payload.readUInt16LE(TransportPolicyPayloadOffset.reserved),
     'transport_policy_ack.reserved',
@@ -163,7 +163,7 @@ export function encodeTransportPolicyAckExtension(m: TransportPolicyAckExtension
 
 // 0x0103 and 0x0104 share one layout: a u8 tolerance and seven reserved bytes.
 function decodeLossTolerance(payload: Buffer, entry: string): LossTolerancePolicy {
-  requireExactLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
+  requireBlockLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
   requireZero(payload[LossTolerancePayloadOffset.reserved0], `${entry}.reserved0`);
   requireZero(payload.readUInt16LE(LossTolerancePayloadOffset.reserved1), `${entry}.reserved1`);
   requireZero(payload.readUInt32LE(LossTolerancePayloadOffset.reserved2), `${entry}.reserved2`);
@@ -201,7 +201,7 @@ export function encodeLossToleranceAckExtension(m: LossToleranceAckExtension): B
 
 // 0x0105 and 0x0106 share one layout: two u32 bitmaps, the second always zero.
 function decodeCapabilities(payload: Buffer): [number, number] {
-  requireExactLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
+  requireBlockLength(payload, STANDARD_EXTENSION_PAYLOAD_LEN, PAYLOAD_FIELD);
   const kinds = payload.readUInt32LE(PayloadCapabilitiesPayloadOffset.payloadKindBitmap);
   const critical = payload.readUInt32LE(
     PayloadCapabilitiesPayloadOffset.criticalExtensionFrameBitmap,

@@ -1,4 +1,5 @@
-import { requireLength, requireMask, requireRule, requireZero } from '../../metadata/field-checks';
+import { requireZeroBytes } from '../../body/body-bounds';
+import { requireLength, requireMask, requireRule } from '../../metadata/field-checks';
 import {
   CONTROL_EXTENSION_FLAG_CRITICAL,
   CONTROL_EXTENSION_FLAGS_MASK,
@@ -67,9 +68,7 @@ export function decodeControlExtensions(block: Buffer): ControlExtensionEntry[] 
     requireLength(rest, payloadEnd, 'control_extension.payload');
     const entryEnd = entrySize(extLen);
     requireLength(rest, entryEnd, 'control_extension.padding');
-    for (let i = payloadEnd; i < entryEnd; i += 1) {
-      requireZero(rest[i], 'control_extension.padding');
-    }
+    requireZeroBytes(rest, payloadEnd, entryEnd, 'control_extension.padding');
     entries.push({
       extType,
       extFlags,

@@ -2,8 +2,6 @@ export * from './session-vocabulary';
 export * from './session-open';
 export * from './session-open-ack';
 export * from './transport-id';
-export * from './bitmap';
-export * from './block-length';
 export * from './client-hello';
 export * from './client-hello-body';
 export * from './server-hello-ack';

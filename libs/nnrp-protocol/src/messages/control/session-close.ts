@@ -29,7 +29,12 @@ export interface SessionCloseMetadata {
 }
 
 function checkSessionClose(m: SessionCloseMetadata): void {
-  requireEnum(m.closeReason, SessionCloseReason.Normal, SessionCloseReason.AuthRevoked, 'close_reason');
+  requireEnum(
+    m.closeReason,
+    SessionCloseReason.Normal,
+    SessionCloseReason.AuthRevoked,
+    'close_reason',
+  );
   requireEnum(m.inFlightPolicy, InFlightPolicy.Drain, InFlightPolicy.Abort, 'in_flight_policy');
 }
 

@@ -1,4 +1,4 @@
-import { requireExactLength } from './block-length';
+import { requireBlockLength } from './block-length';
 
 /** Length of the tensor clamp block, the one standard profile patch (ack) block (§4.6, §4.7). */
 export const TENSOR_CLAMP_BLOCK_LEN = 16;
@@ -24,7 +24,7 @@ export interface TensorClampBlock {
 
 /** Decodes a tensor clamp block; the block must be exactly 16 bytes. */
 export function decodeTensorClampBlock(src: Buffer): TensorClampBlock {
-  requireExactLength(src, TENSOR_CLAMP_BLOCK_LEN, 'tensor_clamp_block');
+  requireBlockLength(src, TENSOR_CLAMP_BLOCK_LEN, 'tensor_clamp_block');
   return {
     minWidth: src.readUInt32LE(TensorClampBlockOffset.minWidth),
     minHeight: src.readUInt32LE(TensorClampBlockOffset.minHeight),
