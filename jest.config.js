@@ -19,6 +19,8 @@ module.exports = {
   moduleNameMapper: {
     '^@nest-nnrp/protocol$': '<rootDir>/libs/nnrp-protocol/src/index.ts',
     '^@nest-nnrp/nest$': '<rootDir>/libs/nnrp-nest/src/index.ts',
+    // ESM-only package loaded by the QUIC carrier through `import()`; see the shim for why.
+    '^@matrixai/quic$': '<rootDir>/libs/nnrp-nest/test/carriers/matrixai-quic.jest-shim.ts',
   },
   testTimeout: 20000,
 };

@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { INestMicroservice, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { NnrpExceptionFilter, NnrpTransport, NnrpTransportOptions } from '@nest-nnrp/nest';
+import {
+  DropOnTimeoutInterceptor,
+  NnrpExceptionFilter,
+  NnrpTransport,
+  NnrpTransportOptions,
+} from '@nest-nnrp/nest';
 
 /** A Nest microservice serving NNRP on an ephemeral TCP port, for end-to-end tests. */
 export interface NnrpTestApp {
@@ -26,7 +31,9 @@ export async function startNnrpTestApp(
     tcp: { host: '127.0.0.1', port: 0 },
   });
   const app = moduleRef.createNestMicroservice({ strategy: transport });
+  // As a user would: failed handlers end in RESULT_DROP, handler timeouts apply.
   app.useGlobalFilters(new NnrpExceptionFilter());
+  app.useGlobalInterceptors(new DropOnTimeoutInterceptor());
   await app.listen();
   const port = transport.addresses.find((a) => a.carrier === 'tcp')!.port;
   return { app, transport, port, close: () => app.close() };

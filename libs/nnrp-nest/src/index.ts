@@ -27,3 +27,4 @@ export * from './nest/nnrp-submit-pattern';
 export * from './nest/nnrp-transport';
 export * from './nest/drop-on-timeout.interceptor';
 export * from './nest/nnrp-exception.filter';
+export * from './client';

@@ -66,9 +66,7 @@ export interface ClientSessionInit {
 
 /** The acks a session waits for after its own control requests. */
 type ControlAckType =
-  | MessageType.SessionPatchAck
-  | MessageType.SessionMigrateAck
-  | MessageType.SessionCloseAck;
+  MessageType.SessionPatchAck | MessageType.SessionMigrateAck | MessageType.SessionCloseAck;
 type ControlAckMessage = Extract<InboundMessage, { type: ControlAckType }>;
 
 /** Which pending call of a frame id an answer belongs to (see `pendingCall`). */
@@ -179,7 +177,9 @@ export class ClientSession {
   submit(body: Buffer, options: SubmitOptions = {}): FrameCall {
     this.requireNotClosed();
     const kinds =
-      options.payloadKindBitmap === undefined ? {} : { payloadKindBitmap: options.payloadKindBitmap };
+      options.payloadKindBitmap === undefined
+        ? {}
+        : { payloadKindBitmap: options.payloadKindBitmap };
     const metadata = encodeFrameSubmit({ ...DEFAULT_FRAME_SUBMIT, ...options.metadata, ...kinds });
     const frameId = options.frameId ?? this.nextFrameId;
     this.send(

@@ -445,7 +445,9 @@ export class NnrpClient {
     const waiter = this.takeWaiter(this.helloWaiters, message);
     if (!waiter) return;
     const { header, metadata, body } = message;
-    this.checkAckRule(message, () => validateServerHelloAgainstClientHello(metadata, waiter.context));
+    this.checkAckRule(message, () =>
+      validateServerHelloAgainstClientHello(metadata, waiter.context),
+    );
     this.checkSessionIdEcho(message, metadata.sessionId);
     if (metadata.authStatus !== AuthStatus.Accepted) {
       waiter.deferred.reject(

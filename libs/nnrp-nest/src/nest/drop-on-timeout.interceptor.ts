@@ -19,7 +19,8 @@ export class DropOnTimeoutInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const ctx = context.switchToRpc().getContext<unknown>();
-    const frame = ctx instanceof NnrpContext ? ctx.frame : undefined;
+    // Only submits have a deadline; a cancel notification carries its (dropped) frame too.
+    const frame = ctx instanceof NnrpContext && ctx.kind === 'submit' ? ctx.frame : undefined;
     if (!frame) return next.handle();
     const handlerTimeout = this.reflector.get<number | undefined>(
       NNRP_TIMEOUT_METADATA,

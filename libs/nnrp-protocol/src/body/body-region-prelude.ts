@@ -45,16 +45,14 @@ export interface BodyRegions {
   extensionPayloads: Buffer;
 }
 
-type RegionName = Exclude<keyof BodyRegions, 'prelude'>;
-
-// Region order on the wire (§2.7): each region name with the prelude field giving its length.
-const REGION_ORDER: ReadonlyArray<readonly [RegionName, keyof BodyRegionPrelude]> = [
-  ['inlineObjects', 'inlineObjectBytes'],
-  ['objectReferences', 'objectReferenceBytes'],
-  ['typedPayloadDescriptors', 'typedPayloadDescriptorBytes'],
-  ['typedPayloadFrames', 'typedPayloadFrameBytes'],
-  ['extensionDescriptors', 'extensionDescriptorBytes'],
-  ['extensionPayloads', 'extensionPayloadBytes'],
+// The six region lengths in wire order (§2.7).
+const REGION_LENGTH_FIELDS: ReadonlyArray<keyof BodyRegionPrelude> = [
+  'inlineObjectBytes',
+  'objectReferenceBytes',
+  'typedPayloadDescriptorBytes',
+  'typedPayloadFrameBytes',
+  'extensionDescriptorBytes',
+  'extensionPayloadBytes',
 ];
 
 // Rust `validate_alignment`, run by both parse and write.
@@ -91,7 +89,7 @@ export function decodeBodyRegionPrelude(src: Buffer): BodyRegionPrelude {
 export function writeBodyRegionPrelude(p: BodyRegionPrelude, target: Buffer, at: number): void {
   requirePreludeAlignment(p);
   target.fill(0, at, at + BODY_REGION_PRELUDE_LEN);
-  for (const [, field] of REGION_ORDER) {
+  for (const field of REGION_LENGTH_FIELDS) {
     target.writeUInt32LE(p[field], at + BodyRegionPreludeOffset[field]);
   }
 }
@@ -106,7 +104,7 @@ export function encodeBodyRegionPrelude(p: BodyRegionPrelude): Buffer {
 /** Rust `total_region_bytes`: the checked u32 sum of the six lengths (`MessageLengthOverflow`). */
 export function totalRegionBytes(p: BodyRegionPrelude): number {
   let sum = 0;
-  for (const [, field] of REGION_ORDER) {
+  for (const field of REGION_LENGTH_FIELDS) {
     sum += p[field];
     if (sum > U32_MAX) {
       throw new NnrpProtocolError(NnrpErrorKind.LengthOverflow, 'body_region_prelude');
@@ -131,11 +129,19 @@ export function splitBodyRegions(body: Buffer): BodyRegions {
     prelude.extensionDescriptorBytes % EXTENSION_DESCRIPTOR_LEN === 0,
     'extension_descriptor_bytes must be a multiple of extension descriptor length',
   );
-  const regions = { prelude } as BodyRegions;
   let at = BODY_REGION_PRELUDE_LEN;
-  for (const [name, field] of REGION_ORDER) {
-    regions[name] = body.subarray(at, at + prelude[field]);
-    at += prelude[field];
-  }
-  return regions;
+  // Consecutive views; object literal properties are evaluated in source (= wire) order.
+  const next = (length: number): Buffer => {
+    at += length;
+    return body.subarray(at - length, at);
+  };
+  return {
+    prelude,
+    inlineObjects: next(prelude.inlineObjectBytes),
+    objectReferences: next(prelude.objectReferenceBytes),
+    typedPayloadDescriptors: next(prelude.typedPayloadDescriptorBytes),
+    typedPayloadFrames: next(prelude.typedPayloadFrameBytes),
+    extensionDescriptors: next(prelude.extensionDescriptorBytes),
+    extensionPayloads: next(prelude.extensionPayloadBytes),
+  };
 }

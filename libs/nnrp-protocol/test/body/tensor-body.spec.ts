@@ -19,6 +19,16 @@ import {
   TENSOR_SECTION_DESC_LEN,
 } from '../../src/body';
 import {
+  decodeFrameSubmit,
+  decodeResultPush,
+  encodeFrameSubmit,
+  encodeResultPush,
+  type FrameSubmitMetadata,
+  InputProfile,
+  ResultClass,
+  type ResultPushMetadata,
+} from '../../src/messages/data';
+import {
   expectProtocolError,
   isViewInto,
   PayloadKindBits,

@@ -127,6 +127,7 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   private buffered = 0;
   private needsDrain = false;
 
+  private finishWaiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Number.POSITIVE_INFINITY;
   private readonly recvInfo: QuicheRecvInfo;
@@ -157,6 +158,15 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   /** Whether quiche has released the connection (no more packets, no timer). */
   get finished(): boolean {
     return this.phase === 'finished';
+  }
+
+  /**
+   * Resolves once quiche has released the connection: after `onClosed` and, on the server, after
+   * the closing/draining period. A client's socket is closed by then.
+   */
+  whenFinished(): Promise<void> {
+    if (this.phase === 'finished') return Promise.resolve();
+    return new Promise<void>((resolve) => this.finishWaiters.push(resolve));
   }
 
   attach(handler: CarrierConnectionHandler): void {
@@ -569,6 +579,9 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     this.clearTimer();
     this.host.scheduler.cancel(this);
     this.host.connectionFinished(this);
+    const waiters = this.finishWaiters;
+    this.finishWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private notifyClosed(): void {

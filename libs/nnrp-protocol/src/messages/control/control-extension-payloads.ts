@@ -114,15 +114,18 @@ export function decodeTransportPolicyExtension(payload: Buffer): TransportPolicy
     transportPolicy: payload[TransportPolicyPayloadOffset.transportPolicy],
     preferredTransportId: payload.readUInt32LE(TransportPolicyPayloadOffset.transportId),
   };
+  checkTransportPolicyRequest(m);
+  return m;
+}
+
+function checkTransportPolicyRequest(m: TransportPolicyExtension): void {
   checkPolicy(m.transportPolicy);
   checkTransportId(m.preferredTransportId);
-  return m;
 }
 
 /** Encodes a 0x0101 payload (8 bytes). */
 export function encodeTransportPolicyExtension(m: TransportPolicyExtension): Buffer {
-  checkPolicy(m.transportPolicy);
-  checkTransportId(m.preferredTransportId);
+  checkTransportPolicyRequest(m);
   const out = Buffer.alloc(STANDARD_EXTENSION_PAYLOAD_LEN);
   out[TransportPolicyPayloadOffset.transportPolicy] = m.transportPolicy;
   out.writeUInt32LE(m.preferredTransportId, TransportPolicyPayloadOffset.transportId);

@@ -1,0 +1,110 @@
+import {
+  ControlExtensionType,
+  encodeFrameSubmit,
+  encodePacket,
+  decodeTransportPolicyAckExtension,
+  ErrorCode,
+  HeaderFlag,
+  MessageType,
+  ResultHintCongestionState,
+  ResultHintReason,
+  TransportId,
+} from '@nest-nnrp/protocol';
+import { DEFAULT_FRAME_SUBMIT } from '@nest-nnrp/nest';
+import { BehaviourController, Route } from '../support/behaviour-controller';
+import { FrameProbe } from '../support/frame-probe';
+import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
+import { connectClient, destroyClients } from '../support/nnrp-test-client';
+
+describe('CLIENT_HELLO flow (Python client) over TCP', () => {
+  let server: NnrpTestApp;
+
+  beforeAll(async () => {
+    server = await startNnrpTestApp([BehaviourController], { keepaliveIntervalMs: 40 }, [
+      FrameProbe,
+    ]);
+  });
+  afterEach(() => destroyClients());
+  afterAll(() => server.close());
+
+  it('handshakes with intersected bitmaps and the transport-policy ack, then serves submits', async () => {
+    const client = await connectClient(server.port);
+    const session = await client.hello({
+      supportedProfileBitmap: 0x1,
+      supportedPayloadKindBitmap: 0x1,
+      supportedCodecBitmap: 0xff,
+      supportedDtypeBitmap: 0x21,
+    });
+    const ack = session.helloAck!;
+    expect(ack.metadata.sessionId).toBe(session.id);
+    expect(ack.metadata.acceptedProfileBitmap).toBe(0x1);
+    expect(ack.metadata.acceptedPayloadKindBitmap).toBe(0x1);
+    expect(ack.metadata.acceptedCodecBitmap).toBe(0x3);
+    expect(ack.metadata.acceptedDtypeBitmap).toBe(0x1);
+    expect(ack.header.flags & HeaderFlag.AckRequired).toBe(HeaderFlag.AckRequired);
+    const policy = ack.extensions.find((e) => e.extType === ControlExtensionType.TransportPolicyAck);
+    expect(policy).toBeDefined();
+    expect(decodeTransportPolicyAckExtension(policy!.payload).activeTransportId).toBe(TransportId.Tcp);
+    const outcome = await session.submit(Buffer.from('tile'), { payloadKindBitmap: 1 }).done;
+    expect(outcome.kind).toBe('result');
+    if (outcome.kind === 'result') expect(outcome.body.toString()).toBe('tile');
+  });
+
+  it('answers PING with PONG and keeps hello clients alive with PINGs', async () => {
+    const client = await connectClient(server.port);
+    let pings = 0;
+    client.on('packet', (message) => {
+      if (message.type === MessageType.Ping) pings++;
+    });
+    await client.hello();
+    const rtt = await client.ping();
+    expect(rtt).toBeGreaterThanOrEqual(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(pings).toBeGreaterThan(0);
+  });
+
+  it('tells hello clients about overload with FLOW_UPDATE and RESULT_HINT', async () => {
+    const client = await connectClient(server.port);
+    const session = await client.hello();
+    const calls = Array.from({ length: 8 }, () =>
+      session.submit(Buffer.from('40'), { routeId: Route.sleep, payloadKindBitmap: 1 }),
+    );
+    const outcomes = await Promise.all(calls.map((c) => c.done));
+    expect(outcomes.filter((o) => o.kind === 'drop')).toHaveLength(4);
+    expect(session.flowUpdates.length).toBeGreaterThan(0);
+    const hint = session.hints[0];
+    expect(hint.metadata.congestionState).toBe(ResultHintCongestionState.Saturated);
+    expect(hint.metadata.reason).toBe(ResultHintReason.QueueFull);
+  });
+
+  it('answers a cancel of an unknown frame with a non-fatal ERROR and stays up', async () => {
+    const client = await connectClient(server.port);
+    const session = await client.hello();
+    session.cancel(12345);
+    const outcome = await session.submit(Buffer.from('after'), { payloadKindBitmap: 1 }).done;
+    expect(outcome.kind).toBe('result');
+    expect(client.errors).toHaveLength(1);
+    expect(client.errors[0].metadata.isFatal).toBe(false);
+    expect(client.errors[0].metadata.errorCode).toBe(ErrorCode.InvalidState);
+  });
+
+  it('refuses a submit for a session it does not know, without closing', async () => {
+    const client = await connectClient(server.port);
+    const session = await client.hello();
+    const stray = await connectClient(server.port);
+    await stray.hello();
+    // The first client's session id, used from another connection.
+    stray.sendRaw(
+      encodePacket(
+        { messageType: MessageType.FrameSubmit, sessionId: session.id, frameId: 1 },
+        encodeFrameSubmit({ ...DEFAULT_FRAME_SUBMIT, payloadKindBitmap: 1 }),
+        Buffer.from('x'),
+      ),
+    );
+    await stray.ping();
+    expect(stray.errors.some((e) => e.metadata.errorCode === ErrorCode.InvalidState)).toBe(true);
+    expect((await session.submit(Buffer.from('ok'), { payloadKindBitmap: 1 }).done).kind).toBe(
+      'result',
+    );
+  });
+});
