@@ -1,18 +1,14 @@
 import type { CarrierConnection } from '../carriers/carrier-connection';
+import { connectQuic } from '../carriers/quic/quic-client';
 import { connectTcp } from '../carriers/tcp/tcp-connect';
-import type { NnrpCarrierTarget, QuicClientConnectOptions } from './client-options';
-import { NnrpClientError } from './nnrp-client-error';
+import type { NnrpCarrierTarget } from './client-options';
 
-/** Opens the carrier connection named by `target` (TCP, or QUIC when available). */
+/**
+ * Opens the carrier connection named by `target`: TCP (or TLS), or QUIC (the native quiche
+ * binding is only loaded when a QUIC connection is made).
+ */
 export async function connectCarrier(target: NnrpCarrierTarget): Promise<CarrierConnection> {
   if (target.tcp) return connectTcp(target.tcp);
-  return connectQuic(target.quic);
-}
-
-/** Placeholder until the QUIC client carrier (`carriers/quic/quic-client.ts`) exists. */
-async function connectQuic(options: QuicClientConnectOptions): Promise<CarrierConnection> {
-  throw new NnrpClientError(
-    'unsupported',
-    `QUIC client not available yet (cannot reach ${options.host}:${options.port})`,
-  );
+  const { host, port, ...options } = target.quic;
+  return connectQuic(host, port, options);
 }

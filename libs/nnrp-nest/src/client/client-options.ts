@@ -9,6 +9,7 @@ import type {
   SessionPatchMetadata,
   TransportProbeAckMetadata,
 } from '@nest-nnrp/protocol';
+import type { QuicClientOptions } from '../carriers/quic/quic-client';
 import type { TcpConnectOptions } from '../carriers/tcp/tcp-connect';
 
 /** Where the client logs. A Nest `Logger` fits. */
@@ -25,17 +26,14 @@ export interface NnrpClientOptions {
   framerLimits?: Partial<FramerLimits>;
 }
 
-/** Options of an outgoing QUIC connection (only usable once the QUIC client carrier exists). */
-export interface QuicClientConnectOptions {
+/**
+ * Options of an outgoing QUIC connection: the server address plus the QUIC client options
+ * (ALPN `nnrp/1` by default, `ca` / `serverName` / `insecure` for the certificate check).
+ */
+export type QuicClientConnectOptions = QuicClientOptions & {
   host: string;
   port: number;
-  /** TLS server name (SNI); default `localhost`. */
-  serverName?: string;
-  /** PEM trust anchors for the server certificate. */
-  ca?: string | Buffer;
-  /** Verify the server certificate (default true). */
-  verifyPeer?: boolean;
-}
+};
 
 /** How {@link NnrpClient.connect} reaches the server: exactly one of `tcp` or `quic`. */
 export type NnrpCarrierTarget =

@@ -9,7 +9,7 @@ import type { ErrorMetadata, SessionOpenAckMetadata } from '@nest-nnrp/protocol'
  * - `rejected`: SESSION_OPEN_ACK did not open the session (see `sessionErrorCode`).
  * - `drop`: the server answered a frame with RESULT_DROP (used by `ClientNnrp.send`).
  * - `protocol`: the server sent bytes or values the client cannot accept.
- * - `unsupported`: the carrier cannot do what was asked (uni streams on TCP, QUIC not built).
+ * - `unsupported`: the carrier cannot do what was asked (uni streams on TCP).
  */
 export type NnrpClientErrorKind =
   'auth' | 'error' | 'closed' | 'rejected' | 'drop' | 'protocol' | 'unsupported';

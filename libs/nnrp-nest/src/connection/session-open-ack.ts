@@ -122,12 +122,20 @@ export function rejectedOpenAck(
 }
 
 /**
- * Splits SESSION_OPEN's declared blocks from the body in field order (resume, auth, extension)
- * when the body has exactly their size; otherwise they are ignored (control-plane.md §4.4 [REC]:
- * Rust clients declare lengths but send empty bodies).
+ * The auth block of a SESSION_OPEN. Its declared blocks are split from the body in field order
+ * (resume, auth, extension) when the body has exactly their size (control-plane.md §4.4 [REC]).
+ * Rust clients declare a resume token but never send one, so a body of exactly auth + extension
+ * bytes is read as those two. Any other body is ignored: a SESSION_OPEN is never rejected
+ * because its declared blocks are missing.
  */
 export function sessionOpenAuthBlock(open: SessionOpenMetadata, body: Buffer): Buffer {
+  if (open.authBytes === 0) return body.subarray(0, 0);
   const declared = open.resumeTokenBytes + open.authBytes + open.sessionExtensionBytes;
-  if (open.authBytes === 0 || body.length !== declared) return body.subarray(0, 0);
-  return body.subarray(open.resumeTokenBytes, open.resumeTokenBytes + open.authBytes);
+  if (body.length === declared) {
+    return body.subarray(open.resumeTokenBytes, open.resumeTokenBytes + open.authBytes);
+  }
+  if (body.length === open.authBytes + open.sessionExtensionBytes) {
+    return body.subarray(0, open.authBytes);
+  }
+  return body.subarray(0, 0);
 }

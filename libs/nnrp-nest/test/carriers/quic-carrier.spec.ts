@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import type { CarrierConnection } from '../../src/carriers/carrier-connection';
 import { QuicCarrier, QuicCarrierError, connectQuic } from '../../src/carriers/quic';
 import { QUIC_CRYPTO_ERROR_NO_APPLICATION_PROTOCOL } from '../../src/carriers/quic/quic-wire-constants';
@@ -322,6 +323,90 @@ describe('QuicCarrier over real UDP', () => {
         serverName: 'localhost',
       }),
     ).rejects.toMatchObject({ kind: 'tls', origin: 'local' });
+  });
+
+  it('reports a peer RESET_STREAM and survives a STOP_SENDING on a stream it writes', async () => {
+    const serverHandlers: RecordingHandler[] = [];
+    const serverConnections: CarrierConnection[] = [];
+    const listener = await bed.server((connection) => {
+      const handler = new RecordingHandler({
+        onStreamData(stream) {
+          // Keep the control stream busy so the client's STOP_SENDING hits queued bytes.
+          if (stream.id === CONTROL_STREAM) connection.write([pattern(2 * MIB, 3)], stream.id);
+        },
+        onStreamEnd(stream) {
+          if (stream.kind === 'uni') connection.writeOnNewUniStream([Buffer.from('uni ok')]);
+        },
+      });
+      serverHandlers.push(handler);
+      serverConnections.push(connection);
+      connection.attach(handler);
+    });
+    const client = await bed.client(listener);
+    const clientHandler = new RecordingHandler();
+    client.attach(clientHandler);
+
+    // RESET_STREAM: a second client bidi stream, written to and then abandoned with code 42.
+    const secondStream = 4;
+    client.write([Buffer.from('partial')], secondStream);
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (serverHandlers.length > 0) resolve();
+        else setImmediate(check);
+      };
+      check();
+    });
+    await serverHandlers[0].until(() => serverHandlers[0].byteCount(secondStream) > 0);
+    client.abortStream(secondStream, 42);
+    await serverHandlers[0].until(() => serverHandlers[0].resets.has(secondStream));
+    expect(serverHandlers[0].resets.get(secondStream)).toBe(42);
+
+    // STOP_SENDING: the client gives up on the control stream while the server streams 2 MiB.
+    client.write([Buffer.from('go')]);
+    await clientHandler.until(() => clientHandler.byteCount(CONTROL_STREAM) > 0);
+    client.abortStream(CONTROL_STREAM, 7);
+    await serverHandlers[0].until(() => serverHandlers[0].resets.has(CONTROL_STREAM));
+    expect(serverHandlers[0].resets.get(CONTROL_STREAM)).toBe(7);
+
+    // The connection itself is fine: the Python model still works both ways.
+    client.writeOnNewUniStream([Buffer.from('still there?')]);
+    await clientHandler.until(() => clientHandler.ended.size === 1);
+    const [answerStream] = [...clientHandler.ended];
+    expect(clientHandler.bytes(answerStream).toString()).toBe('uni ok');
+    expect(serverConnections[0].closed).toBe(false);
+    expect(serverConnections[0].bufferedBytes).toBe(0);
+  });
+
+  it('answers an unknown QUIC version with a version negotiation packet', async () => {
+    const listener = await bed.server(() => undefined);
+    const socket = createSocket('udp4');
+    try {
+      const reply = await new Promise<Buffer>((resolve) => {
+        socket.once('message', resolve);
+        // Long header, reserved (greasing) version 0x1a2a3a4a, 8-byte DCID and SCID, padded to
+        // the 1200 bytes an Initial needs (RFC 9000 §6, §14.1).
+        const probe = Buffer.alloc(1200);
+        probe[0] = 0xc0;
+        probe.writeUInt32BE(0x1a2a3a4a, 1);
+        probe[5] = 8;
+        probe.fill(0x11, 6, 14);
+        probe[14] = 8;
+        probe.fill(0x22, 15, 23);
+        socket.send(probe, listener.address.port, '127.0.0.1');
+      });
+      expect(reply[0] & 0x80).toBe(0x80);
+      expect(reply.readUInt32BE(1)).toBe(0); // version 0 marks version negotiation
+      const versions: number[] = [];
+      const dcidLength = reply[5];
+      const scidLength = reply[6 + dcidLength];
+      for (let offset = 7 + dcidLength + scidLength; offset + 4 <= reply.length; offset += 4) {
+        versions.push(reply.readUInt32BE(offset));
+      }
+      expect(versions).toContain(1);
+      expect(listener.stats.versionNegotiationsSent).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
   });
 
   it('validates its options', () => {

@@ -102,9 +102,7 @@ export class UdpLossyRelay {
       peer = created;
     }
     const upstream = peer.upstream;
-    this.impair(() =>
-      upstream.send(datagram, this.options.targetPort, this.options.targetHost),
-    );
+    this.impair(() => upstream.send(datagram, this.options.targetPort, this.options.targetHost));
   }
 
   private impair(forward: () => void): void {

@@ -75,11 +75,7 @@ describe('NnrpClient frames', () => {
     const a = session.submit(Buffer.from('a'));
     const b = session.submit(Buffer.from('b'));
     const c = other.session.submit(Buffer.from('c'));
-    peer.sendTogether([
-      resultPacket(1, 2, 'B'),
-      resultPacket(2, 1, 'C'),
-      resultPacket(1, 1, 'A'),
-    ]);
+    peer.sendTogether([resultPacket(1, 2, 'B'), resultPacket(2, 1, 'C'), resultPacket(1, 1, 'A')]);
     const bodies = await Promise.all(
       [a, b, c].map(async (call) => ((await call.done) as FrameResult).body.toString()),
     );

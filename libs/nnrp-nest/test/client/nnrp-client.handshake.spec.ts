@@ -12,7 +12,7 @@ import {
   TOKEN_DELTA_SCHEMA_VERSION,
   decodeControlExtensions,
 } from '@nest-nnrp/protocol';
-import { isNnrpClientError, NnrpClient, NnrpClientError } from '../../src/client';
+import { isNnrpClientError, NnrpClientError } from '../../src/client';
 import { helloSession, openedSession, useScriptedPeer } from './client-fixture';
 import { errorPacket, helloAckPacket, openAckPacket } from './scripted-packets';
 
@@ -41,9 +41,9 @@ describe('NnrpClient handshakes', () => {
       expect(metadata.requestedSessionId).toBe(9);
       expect(metadata.authBytes).toBe(authBlock.length);
       expect(hello.body.subarray(metadata.controlExtensionBytes)).toEqual(authBlock);
-      expect(decodeControlExtensions(hello.body.subarray(0, metadata.controlExtensionBytes))).toEqual(
-        [extension],
-      );
+      expect(
+        decodeControlExtensions(hello.body.subarray(0, metadata.controlExtensionBytes)),
+      ).toEqual([extension]);
 
       connection.peer.sendRaw(helloAckPacket(9, metadata));
       const session = await pending;
@@ -120,7 +120,10 @@ describe('NnrpClient handshakes', () => {
   describe('SESSION_OPEN flow', () => {
     it('sends the Rust-compatible SESSION_OPEN and exposes the ack', async () => {
       const connection = await scripted.connect();
-      const pending = connection.client.openSession({ requestedSessionId: 42, maxInFlightOperations: 4 });
+      const pending = connection.client.openSession({
+        requestedSessionId: 42,
+        maxInFlightOperations: 4,
+      });
       const open = await connection.peer.expectPacket(MessageType.SessionOpen);
       expect(open.header.sessionId).toBe(0);
       expect(open.body.length).toBe(0);
@@ -181,11 +184,5 @@ describe('NnrpClient handshakes', () => {
       const second = await openedSession({ client: first.client, peer: first.peer }, 2);
       expect(first.client.sessions.get(2)).toBe(second.session);
     });
-  });
-
-  it('reports QUIC as not available until the QUIC client carrier exists', async () => {
-    await expect(
-      NnrpClient.connect({ quic: { host: '127.0.0.1', port: 1 } }),
-    ).rejects.toMatchObject({ kind: 'unsupported' });
   });
 });

@@ -86,7 +86,8 @@ export class QuicCarrier implements Carrier {
   constructor(private readonly options: QuicCarrierOptions) {
     this.transport = resolveTransportOptions(options);
     this.maxConnections = options.maxConnections ?? DEFAULT_QUIC_MAX_CONNECTIONS;
-    this.retryTokenLifetimeMs = options.retryTokenLifetimeMs ?? DEFAULT_QUIC_RETRY_TOKEN_LIFETIME_MS;
+    this.retryTokenLifetimeMs =
+      options.retryTokenLifetimeMs ?? DEFAULT_QUIC_RETRY_TOKEN_LIFETIME_MS;
     requireInteger('port', options.port ?? 0, 0, MAX_PORT);
     requireInteger('maxConnections', this.maxConnections, 1);
     requireInteger('retryTokenLifetimeMs', this.retryTokenLifetimeMs, 1);

@@ -10,12 +10,7 @@ import {
 } from './quic-connection';
 import { resolveTransportOptions, requireInteger, type QuicTransportOptions } from './quic-options';
 import { QuicTurnScheduler } from './quic-turn-scheduler';
-import {
-  connectUdpSocket,
-  ipFamilyOf,
-  openUdpSocket,
-  resolveHostAddress,
-} from './quic-udp-socket';
+import { connectUdpSocket, ipFamilyOf, openUdpSocket, resolveHostAddress } from './quic-udp-socket';
 import { NNRP_ALPN, QUIC_CONNECTION_ID_BYTES } from './quic-wire-constants';
 import type { QuicNative, QuicheHostPort } from './quiche-binding';
 import { createClientQuicheConfig } from './quiche-config-factory';
@@ -115,7 +110,7 @@ class QuicClientEndpoint implements QuicConnectionHost {
   private rejectOpen: ((error: Error) => void) | undefined;
 
   constructor(
-    private readonly native: QuicNative,
+    readonly native: QuicNative,
     private readonly socket: Socket,
     private readonly settings: QuicConnectionSettings,
   ) {

@@ -26,13 +26,20 @@ import type { QuicTurnParticipant, QuicTurnScheduler } from './quic-turn-schedul
 import {
   NNRP_QUIC_CLOSE_INTERNAL_ERROR,
   NNRP_QUIC_CLOSE_NO_ERROR,
+  NNRP_QUIC_STREAM_CANCELLED,
   QUIC_CRYPTO_ERROR_NO_APPLICATION_PROTOCOL,
   QUIC_MAX_CLOSE_REASON_BYTES,
 } from './quic-wire-constants';
-import type { QuicheConnection, QuicheHostPort, QuicheRecvInfo } from './quiche-binding';
+import type {
+  QuicNative,
+  QuicheConnection,
+  QuicheHostPort,
+  QuicheRecvInfo,
+} from './quiche-binding';
 
 /** What a connection needs from the endpoint that owns its socket. */
 export interface QuicConnectionHost {
+  readonly native: QuicNative;
   readonly scheduler: QuicTurnScheduler;
   /** The socket's local address, as quiche saw it at accept/connect time. */
   readonly localAddress: QuicheHostPort;
@@ -115,6 +122,8 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   private readonly handshakeDeadline: number;
 
   private readonly inbound = new Map<number, InboundStreamState>();
+  /** Streams given up with `abortStream`: whatever still arrives on them is discarded. */
+  private readonly abortedStreams = new Set<number>();
   private highestClientBidiSeen = -1;
   private readonly outbound = new Map<number, QuicOutboundStream>();
   private readonly blocked = new Set<QuicOutboundStream>();
@@ -220,6 +229,29 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     return this.acceptsMore(undefined);
   }
 
+  /**
+   * Abandons one stream in both directions (beyond the carrier contract; for cancellation):
+   * RESET_STREAM for the local write side, STOP_SENDING for the read side, with `code`. Queued
+   * bytes of the stream are dropped; no further callbacks arrive for it.
+   */
+  abortStream(streamId: number, code: number = NNRP_QUIC_STREAM_CANCELLED): void {
+    if (this.phase !== 'open') return;
+    const local = isInitiatedBy(streamId, this.role);
+    const bidi = streamKindOf(streamId) === 'bidi';
+    const { Read, Write } = this.host.native.shutdown;
+    if (bidi || local) this.shutdownStream(streamId, Write, code);
+    if (bidi || !local) this.shutdownStream(streamId, Read, code);
+    const stream = this.outbound.get(streamId);
+    if (stream !== undefined) {
+      this.buffered -= stream.drop();
+      this.blocked.delete(stream);
+      this.outbound.delete(streamId);
+    }
+    this.inbound.delete(streamId);
+    this.abortedStreams.add(streamId);
+    this.schedule();
+  }
+
   pauseReading(): void {
     this.readingPaused = true;
   }
@@ -305,8 +337,19 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     this.host.scheduler.schedule(this);
   }
 
+  private shutdownStream(streamId: number, direction: number, code: number): void {
+    try {
+      this.conn.streamShutdown(streamId, direction, code);
+    } catch {
+      // Never opened, already finished or collected: nothing to abort in that direction.
+    }
+  }
+
   private checkHandshake(): void {
     if (!this.conn.isEstablished()) return;
+    // The peer's whole flight and its CONNECTION_CLOSE can arrive in one burst (a refusing
+    // server sends both); such a connection never opens, the closure check reports why.
+    if (this.conn.isDraining() || this.conn.isClosed()) return;
     const negotiated = Buffer.from(this.conn.applicationProto()).toString('latin1');
     if (negotiated !== this.settings.alpn) {
       // BoringSSL already enforces this on the server; the check keeps both roles honest.
@@ -350,6 +393,10 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   }
 
   private readStream(streamId: number): void {
+    if (this.abortedStreams.has(streamId)) {
+      this.discardStream(streamId);
+      return;
+    }
     let state = this.inbound.get(streamId);
     if (state === undefined) {
       if (isInitiatedBy(streamId, this.role) && streamKindOf(streamId) === 'uni') return;
@@ -387,6 +434,19 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
         return;
       }
     }
+  }
+
+  /** Reads and drops what an aborted stream still delivers, so quiche can collect it. */
+  private discardStream(streamId: number): void {
+    const buffer = this.host.readBuffer;
+    try {
+      let result = this.conn.streamRecv(streamId, buffer);
+      while (result !== null && !result[1]) result = this.conn.streamRecv(streamId, buffer);
+      if (result === null) return;
+    } catch {
+      // Reset or collected: done with it either way.
+    }
+    this.abortedStreams.delete(streamId);
   }
 
   private openUniStream(parts: readonly Buffer[]): QuicOutboundStream {

@@ -14,7 +14,13 @@ import {
   QUIC_MIN_INITIAL_DATAGRAM_BYTES,
   QUIC_TRANSPORT_CONNECTION_REFUSED,
 } from './quic-wire-constants';
-import type { QuicNative, QuicheConfig, QuicheHeader, QuicheHostPort } from './quiche-binding';
+import type {
+  QuicNative,
+  QuicheConfig,
+  QuicheConnection,
+  QuicheHeader,
+  QuicheHostPort,
+} from './quiche-binding';
 
 /** Largest datagram the socket can hand us, so reads never truncate. */
 const MAX_UDP_DATAGRAM_BYTES = 65_535;
@@ -69,7 +75,7 @@ export class QuicServerEndpoint implements QuicConnectionHost {
   private sendErrors = 0;
 
   constructor(
-    private readonly native: QuicNative,
+    readonly native: QuicNative,
     private readonly socket: Socket,
     private readonly config: QuicheConfig,
     private readonly settings: QuicServerEndpointSettings,
@@ -255,9 +261,11 @@ export class QuicServerEndpoint implements QuicConnectionHost {
   }
 
   /**
-   * Answers an Initial beyond the connection limit with CONNECTION_REFUSED. quiche needs the
-   * Initial keys to send anything, so a throw-away connection reads the Initial, closes, and is
-   * dropped after its close packet is out.
+   * Answers an Initial beyond the connection limit with CONNECTION_REFUSED, through a throw-away
+   * connection that is dropped once its packets are out. quiche 0.18 sends the close only in the
+   * highest packet space it has keys for, which after reading the ClientHello is Handshake; the
+   * client can read that only with the ServerHello, so the first flight goes out before the
+   * close (RFC 9000 §10.2.3 would allow an Initial close alone, quiche does not produce it).
    */
   private refuse(datagram: Buffer, remote: RemoteInfo): void {
     this.refusedConnections++;
@@ -271,14 +279,19 @@ export class QuicServerEndpoint implements QuicConnectionHost {
         this.config,
       );
       conn.recv(datagram, { from: remoteHostPort, to: this.localAddress });
+      this.transmitAll(conn);
       conn.close(false, QUIC_TRANSPORT_CONNECTION_REFUSED, CONNECTION_LIMIT_REASON);
-      let result = conn.send(this.sendBuffer);
-      while (result !== null) {
-        this.transmit(this.sendBuffer, result[0], result[1].to);
-        result = conn.send(this.sendBuffer);
-      }
+      this.transmitAll(conn);
     } catch {
       // The Initial was unusable; silence is an acceptable refusal too.
+    }
+  }
+
+  private transmitAll(conn: QuicheConnection): void {
+    let result = conn.send(this.sendBuffer);
+    while (result !== null) {
+      this.transmit(this.sendBuffer, result[0], result[1].to);
+      result = conn.send(this.sendBuffer);
     }
   }
 
