@@ -24,17 +24,47 @@ const RUNS = 5;
 const MIB = 1024 * 1024;
 
 const submit: FrameSubmitMetadata = {
-  srcWidth: 0, srcHeight: 0, tileWidth: 0, tileHeight: 0, tileCount: 0, sectionCount: 0,
-  frameClass: 0, inputProfile: 0, tileIndexMode: 0, latencyBudgetMs: 25, targetFpsX100: 0,
-  retryOfFrame: 0, tileBaseId: 0, cameraBytes: 0, tileIndexBytes: 0, submitMode: 0,
-  budgetPolicy: 0, lossTolerancePolicy: 0xff, objectRefMask: 0, dependencyFrameId: 0,
-  payloadKindBitmap: 2, payloadFrameCount: 1,
+  srcWidth: 0,
+  srcHeight: 0,
+  tileWidth: 0,
+  tileHeight: 0,
+  tileCount: 0,
+  sectionCount: 0,
+  frameClass: 0,
+  inputProfile: 0,
+  tileIndexMode: 0,
+  latencyBudgetMs: 25,
+  targetFpsX100: 0,
+  retryOfFrame: 0,
+  tileBaseId: 0,
+  cameraBytes: 0,
+  tileIndexBytes: 0,
+  submitMode: 0,
+  budgetPolicy: 0,
+  lossTolerancePolicy: 0xff,
+  objectRefMask: 0,
+  dependencyFrameId: 0,
+  payloadKindBitmap: 2,
+  payloadFrameCount: 1,
 };
 const result: ResultPushMetadata = {
-  statusCode: 200, resultFlags: 0, sectionCount: 0, tileCount: 0, activeProfileId: 2,
-  inferenceMs: 3, queueMs: 1, serverTotalMs: 4, tileBaseId: 0, tileIndexBytes: 0,
-  resultClass: 0, appliedBudgetPolicy: 0, reusedFrameId: 0, coveredTileCount: 0,
-  droppedTileCount: 0, payloadKindBitmap: 2, payloadFrameCount: 1,
+  statusCode: 200,
+  resultFlags: 0,
+  sectionCount: 0,
+  tileCount: 0,
+  activeProfileId: 2,
+  inferenceMs: 3,
+  queueMs: 1,
+  serverTotalMs: 4,
+  tileBaseId: 0,
+  tileIndexBytes: 0,
+  resultClass: 0,
+  appliedBudgetPolicy: 0,
+  reusedFrameId: 0,
+  coveredTileCount: 0,
+  droppedTileCount: 0,
+  payloadKindBitmap: 2,
+  payloadFrameCount: 1,
 };
 
 function roundTrip(type: MessageType, body: Buffer, copyBody: boolean): () => void {
@@ -78,7 +108,8 @@ function framerMiBps(): number {
   const stream = Buffer.concat(Array.from({ length: packets }, () => packet));
   const chunk = 64 * 1024;
   const chunks: Buffer[] = [];
-  for (let off = 0; off < stream.length; off += chunk) chunks.push(stream.subarray(off, off + chunk));
+  for (let off = 0; off < stream.length; off += chunk)
+    chunks.push(stream.subarray(off, off + chunk));
   const framer = new StreamFramer({ maxBodyLen: 2 * MIB });
   let seen = 0;
   const onPacket = (): void => {
@@ -97,13 +128,27 @@ function main(): void {
   const small = Buffer.alloc(64, 1);
   const large = Buffer.alloc(MIB, 1);
   const rows = {
-    'frame_submit 64 B encode+decode (ops/s)': repeat(RUNS, () => opsPerSecond(roundTrip(MessageType.FrameSubmit, small, true))),
-    'result_push 64 B encode+decode (ops/s)': repeat(RUNS, () => opsPerSecond(roundTrip(MessageType.ResultPush, small, true))),
-    'frame_submit 1 MiB encode+decode, body copied (ops/s)': repeat(RUNS, () => opsPerSecond(roundTrip(MessageType.FrameSubmit, large, true), 1000, 10)),
-    'result_push 1 MiB encode+decode, body copied (ops/s)': repeat(RUNS, () => opsPerSecond(roundTrip(MessageType.ResultPush, large, true), 1000, 10)),
-    'frame_submit 1 MiB encode+decode, zero-copy parts (ops/s)': repeat(RUNS, () => opsPerSecond(roundTrip(MessageType.FrameSubmit, large, false))),
-    'result_push 1 MiB encode+decode, zero-copy parts (ops/s)': repeat(RUNS, () => opsPerSecond(roundTrip(MessageType.ResultPush, large, false))),
-    'header+frame_submit metadata decode (ops/s)': repeat(RUNS, () => opsPerSecond(headerAndMetadataDecode())),
+    'frame_submit 64 B encode+decode (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(roundTrip(MessageType.FrameSubmit, small, true)),
+    ),
+    'result_push 64 B encode+decode (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(roundTrip(MessageType.ResultPush, small, true)),
+    ),
+    'frame_submit 1 MiB encode+decode, body copied (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(roundTrip(MessageType.FrameSubmit, large, true), 1000, 10),
+    ),
+    'result_push 1 MiB encode+decode, body copied (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(roundTrip(MessageType.ResultPush, large, true), 1000, 10),
+    ),
+    'frame_submit 1 MiB encode+decode, zero-copy parts (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(roundTrip(MessageType.FrameSubmit, large, false)),
+    ),
+    'result_push 1 MiB encode+decode, zero-copy parts (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(roundTrip(MessageType.ResultPush, large, false)),
+    ),
+    'header+frame_submit metadata decode (ops/s)': repeat(RUNS, () =>
+      opsPerSecond(headerAndMetadataDecode()),
+    ),
     'framer 1 MiB packets in 64 KiB chunks (MiB/s)': repeat(RUNS, framerMiBps),
   };
   const targets = {
@@ -112,8 +157,14 @@ function main(): void {
   };
   for (const [name, v] of Object.entries(rows)) {
     const target = (targets as Record<string, number>)[name];
-    const verdict = target ? (v.median >= target ? `  (target ${target}: met)` : `  (target ${target}: MISSED)`) : '';
-    console.log(`${name.padEnd(60)} ${Math.round(v.median).toLocaleString('en-US').padStart(14)}  [${Math.round(v.min)}–${Math.round(v.max)}]${verdict}`);
+    const verdict = target
+      ? v.median >= target
+        ? `  (target ${target}: met)`
+        : `  (target ${target}: MISSED)`
+      : '';
+    console.log(
+      `${name.padEnd(60)} ${Math.round(v.median).toLocaleString('en-US').padStart(14)}  [${Math.round(v.min)}–${Math.round(v.max)}]${verdict}`,
+    );
   }
   const path = writeReport('codec.json', {
     benchmark: 'codec',

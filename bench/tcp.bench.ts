@@ -47,11 +47,15 @@ async function main(): Promise<void> {
   const nnrp = results.nnrp;
   const raw = results['raw node:net'];
   const targets = {
-    '8 x 64 B frames/s >= 60000': nnrp['8 conns x 16 in flight, 64 B'].median.framesPerSecond >= 60000,
+    '8 x 64 B frames/s >= 60000':
+      nnrp['8 conns x 16 in flight, 64 B'].median.framesPerSecond >= 60000,
     '1 MiB >= 500 MiB/s each way': nnrp['1 conn x 4 in flight, 1 MiB'].median.mibPerSecond >= 500,
-    'lock-step p50 <= 1.5x raw': nnrp['lock-step 1 conn, 64 B'].median.p50Us <= 1.5 * raw['lock-step 1 conn, 64 B'].median.p50Us,
+    'lock-step p50 <= 1.5x raw':
+      nnrp['lock-step 1 conn, 64 B'].median.p50Us <=
+      1.5 * raw['lock-step 1 conn, 64 B'].median.p50Us,
   };
-  for (const [target, met] of Object.entries(targets)) console.log(`target ${target}: ${met ? 'met' : 'MISSED'}`);
+  for (const [target, met] of Object.entries(targets))
+    console.log(`target ${target}: ${met ? 'met' : 'MISSED'}`);
   const path = writeReport('tcp.json', {
     benchmark: 'tcp',
     command: 'npm run bench:tcp',

@@ -12,11 +12,28 @@ import {
 } from '@nest-nnrp/protocol';
 
 const TOKEN_SUBMIT: FrameSubmitMetadata = {
-  srcWidth: 0, srcHeight: 0, tileWidth: 0, tileHeight: 0, tileCount: 0, sectionCount: 0,
-  frameClass: 0, inputProfile: 0, tileIndexMode: 0, latencyBudgetMs: 0, targetFpsX100: 0,
-  retryOfFrame: 0, tileBaseId: 0, cameraBytes: 0, tileIndexBytes: 0, submitMode: 0,
-  budgetPolicy: 0, lossTolerancePolicy: 0, objectRefMask: 0, dependencyFrameId: 0,
-  payloadKindBitmap: 2, payloadFrameCount: 0,
+  srcWidth: 0,
+  srcHeight: 0,
+  tileWidth: 0,
+  tileHeight: 0,
+  tileCount: 0,
+  sectionCount: 0,
+  frameClass: 0,
+  inputProfile: 0,
+  tileIndexMode: 0,
+  latencyBudgetMs: 0,
+  targetFpsX100: 0,
+  retryOfFrame: 0,
+  tileBaseId: 0,
+  cameraBytes: 0,
+  tileIndexBytes: 0,
+  submitMode: 0,
+  budgetPolicy: 0,
+  lossTolerancePolicy: 0,
+  objectRefMask: 0,
+  dependencyFrameId: 0,
+  payloadKindBitmap: 2,
+  payloadFrameCount: 0,
 };
 const SUBMIT_META = encodeFrameSubmit(TOKEN_SUBMIT);
 
@@ -78,7 +95,11 @@ export async function runLoad(options: {
               for (let i = 0; i < options.window; i++) submit();
               return;
             }
-            if (header.messageType !== MessageType.ResultPush && header.messageType !== MessageType.ResultDrop) return;
+            if (
+              header.messageType !== MessageType.ResultPush &&
+              header.messageType !== MessageType.ResultDrop
+            )
+              return;
             const at = sent.get(header.frameId);
             if (at === undefined) return;
             sent.delete(header.frameId);
@@ -95,10 +116,19 @@ export async function runLoad(options: {
           encodePacket(
             { messageType: MessageType.SessionOpen },
             encodeSessionOpen({
-              requestedSessionId: 0, profileId: 2, priorityClass: PriorityClass.Balanced,
-              sessionFlags: 0, schemaId: 0x1001, schemaVersion: 3, defaultDeadlineMs: 0,
-              maxInFlightOperations: 0, leaseTtlHintMs: 0, resumeTokenBytes: 0, authBytes: 0,
-              sessionExtensionBytes: 0, clientSessionTag: 0n,
+              requestedSessionId: 0,
+              profileId: 2,
+              priorityClass: PriorityClass.Balanced,
+              sessionFlags: 0,
+              schemaId: 0x1001,
+              schemaVersion: 3,
+              defaultDeadlineMs: 0,
+              maxInFlightOperations: 0,
+              leaseTtlHintMs: 0,
+              resumeTokenBytes: 0,
+              authBytes: 0,
+              sessionExtensionBytes: 0,
+              clientSessionTag: 0n,
             }),
           ),
         );
@@ -108,7 +138,8 @@ export async function runLoad(options: {
   );
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  const pct = (p: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
   return {
     frames,
     drops,

@@ -18,7 +18,8 @@ export function startBenchServer(script: string): Promise<BenchServerProcess> {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     child.once('message', (message: { ready?: number }) => {
-      if (message.ready === undefined) return reject(new Error(`${script}: unexpected ${JSON.stringify(message)}`));
+      if (message.ready === undefined)
+        return reject(new Error(`${script}: unexpected ${JSON.stringify(message)}`));
       resolvePromise({
         port: message.ready,
         stats: () =>

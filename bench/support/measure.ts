@@ -16,16 +16,26 @@ export function opsPerSecond(fn: () => void, ms = 1000, batch = 1000): number {
 }
 
 /** Median of several runs of `measure`, with min and max. */
-export function repeat(runs: number, measure: () => number): { median: number; min: number; max: number } {
+export function repeat(
+  runs: number,
+  measure: () => number,
+): { median: number; min: number; max: number } {
   const values = Array.from({ length: runs }, measure).sort((a, b) => a - b);
-  return { median: values[Math.floor(values.length / 2)], min: values[0], max: values[values.length - 1] };
+  return {
+    median: values[Math.floor(values.length / 2)],
+    min: values[0],
+    max: values[values.length - 1],
+  };
 }
 
 /** Writes a JSON report under bench/results/ and returns its path. */
 export function writeReport(name: string, report: unknown): string {
   const path = resolve(__dirname, '..', 'results', name);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
+  writeFileSync(
+    path,
+    JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n',
+  );
   return path;
 }
 

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
     profile: { maxInFlightPerSession: 256, maxBodyBytes: 64 * 1024 * 1024 },
     limits: { maxSessionsPerConnection: 16 },
   });
-  const app = await NestFactory.createMicroservice(BenchModule, { strategy: transport, logger: false });
+  const app = await NestFactory.createMicroservice(BenchModule, {
+    strategy: transport,
+    logger: false,
+  });
   await app.listen();
   serveBenchControl(transport.addresses[0].port, () => app.close());
 }

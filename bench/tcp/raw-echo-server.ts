@@ -15,10 +15,22 @@ import {
 import { serveBenchControl } from './server-control';
 
 const ackMetadata = encodeSessionOpenAck({
-  sessionId: 1, acceptedProfileId: 2, acceptedPriorityClass: 1, sessionStatus: SessionStatus.Opened,
-  schemaId: 0x1001, schemaVersion: 3, grantedOperationCredit: 2, maxInFlightOperations: 256,
-  leaseTtlMs: 30000, resumeWindowMs: 0, resumeTokenBytes: 0, sessionExtensionBytes: 0,
-  serverSessionTag: 1n, routeScopeId: 0, sessionErrorCode: 0, sessionFlagsAck: 0,
+  sessionId: 1,
+  acceptedProfileId: 2,
+  acceptedPriorityClass: 1,
+  sessionStatus: SessionStatus.Opened,
+  schemaId: 0x1001,
+  schemaVersion: 3,
+  grantedOperationCredit: 2,
+  maxInFlightOperations: 256,
+  leaseTtlMs: 30000,
+  resumeWindowMs: 0,
+  resumeTokenBytes: 0,
+  sessionExtensionBytes: 0,
+  serverSessionTag: 1n,
+  routeScopeId: 0,
+  sessionErrorCode: 0,
+  sessionFlagsAck: 0,
 });
 
 const server = createServer({ noDelay: true }, (socket) => {
@@ -27,18 +39,39 @@ const server = createServer({ noDelay: true }, (socket) => {
     framer.push(chunk, (packet: Packet) => {
       const { header } = packet;
       if (header.messageType === MessageType.SessionOpen) {
-        for (const part of encodePacketParts({ messageType: MessageType.SessionOpenAck, sessionId: 1 }, ackMetadata)) socket.write(part);
+        for (const part of encodePacketParts(
+          { messageType: MessageType.SessionOpenAck, sessionId: 1 },
+          ackMetadata,
+        ))
+          socket.write(part);
         return;
       }
       if (header.messageType !== MessageType.FrameSubmit) return;
       const meta = encodeResultPush({
-        statusCode: 0, resultFlags: 0, sectionCount: 0, tileCount: 0, activeProfileId: 2,
-        inferenceMs: 0, queueMs: 0, serverTotalMs: 0, tileBaseId: 0, tileIndexBytes: 0,
-        resultClass: 0, appliedBudgetPolicy: 0, reusedFrameId: 0, coveredTileCount: 0,
-        droppedTileCount: 0, payloadKindBitmap: 2, payloadFrameCount: 0,
+        statusCode: 0,
+        resultFlags: 0,
+        sectionCount: 0,
+        tileCount: 0,
+        activeProfileId: 2,
+        inferenceMs: 0,
+        queueMs: 0,
+        serverTotalMs: 0,
+        tileBaseId: 0,
+        tileIndexBytes: 0,
+        resultClass: 0,
+        appliedBudgetPolicy: 0,
+        reusedFrameId: 0,
+        coveredTileCount: 0,
+        droppedTileCount: 0,
+        payloadKindBitmap: 2,
+        payloadFrameCount: 0,
       });
       const parts = encodePacketParts(
-        { messageType: MessageType.ResultPush, sessionId: header.sessionId, frameId: header.frameId },
+        {
+          messageType: MessageType.ResultPush,
+          sessionId: header.sessionId,
+          frameId: header.frameId,
+        },
         meta,
         packet.body,
       );

@@ -50,7 +50,8 @@ class GuardedController {
 class CustomCodeController {
   @NnrpSessionOpen()
   open(@Payload() request: NnrpAuthRequest): boolean {
-    if (request.open?.priorityClass === 2) throw new NnrpAuthRejection(SessionErrorCode.PriorityRejected);
+    if (request.open?.priorityClass === 2)
+      throw new NnrpAuthRejection(SessionErrorCode.PriorityRejected);
     return true;
   }
 
@@ -81,7 +82,10 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
     const client = await connectClient(server.port);
     const requested = 9;
     const error = (await client
-      .hello({ authBlock: HmacTokenPolicy.authBlock('wrong', 'mallory'), requestedSessionId: requested })
+      .hello({
+        authBlock: HmacTokenPolicy.authBlock('wrong', 'mallory'),
+        requestedSessionId: requested,
+      })
       .catch((e: unknown) => e)) as NnrpClientError;
     expect(error).toBeInstanceOf(NnrpClientError);
     expect(error.errorCode).toBe(ErrorCode.AuthFailed);

@@ -38,32 +38,42 @@ describe('bad input is connection-fatal for its connection only (decisions.md §
       Buffer.concat([header((b) => b.writeUInt32LE(4, 12)), Buffer.alloc(4)]),
       ErrorCode.MalformedBody,
     ],
-  ])('answers %s with a fatal ERROR and closes, while another connection keeps working', async (_n, bytes, code) => {
-    const { session } = await healthyPeer();
-    const bad = await connectClient(server.port);
-    const hello = await bad.hello();
-    expect(hello.id).toBeGreaterThan(0);
-    bad.sendRaw(bytes);
-    await bad.closed;
-    expect(bad.errors).toHaveLength(1);
-    expect(bad.errors[0].metadata.isFatal).toBe(true);
-    expect(bad.errors[0].metadata.errorCode).toBe(code);
-    const outcome = await session.submit(Buffer.from('alive'), { payloadKindBitmap: 2 }).done;
-    expect(outcome.kind).toBe('result');
-  });
+  ])(
+    'answers %s with a fatal ERROR and closes, while another connection keeps working',
+    async (_n, bytes, code) => {
+      const { session } = await healthyPeer();
+      const bad = await connectClient(server.port);
+      const hello = await bad.hello();
+      expect(hello.id).toBeGreaterThan(0);
+      bad.sendRaw(bytes);
+      await bad.closed;
+      expect(bad.errors).toHaveLength(1);
+      expect(bad.errors[0].metadata.isFatal).toBe(true);
+      expect(bad.errors[0].metadata.errorCode).toBe(code);
+      const outcome = await session.submit(Buffer.from('alive'), { payloadKindBitmap: 2 }).done;
+      expect(outcome.kind).toBe('result');
+    },
+  );
 
   it('closes a connection that sends a metadata block its decoder rejects', async () => {
     const bad = await connectClient(server.port);
     const session = await bad.openSession(TOKEN_SESSION);
     const meta = Buffer.alloc(72);
     meta[15] = 1; // FRAME_SUBMIT reserved0
-    bad.sendRaw(encodePacket({ messageType: MessageType.FrameSubmit, sessionId: session.id, frameId: 1 }, meta));
+    bad.sendRaw(
+      encodePacket(
+        { messageType: MessageType.FrameSubmit, sessionId: session.id, frameId: 1 },
+        meta,
+      ),
+    );
     await bad.closed;
     expect(bad.errors[0]?.metadata.errorCode).toBe(ErrorCode.MalformedBody);
   });
 
   it('cuts off a client that never completes its first packet (handshake timeout)', async () => {
-    const slow = await startNnrpTestApp([BehaviourController], { handshakeTimeoutMs: 80 }, [FrameProbe]);
+    const slow = await startNnrpTestApp([BehaviourController], { handshakeTimeoutMs: 80 }, [
+      FrameProbe,
+    ]);
     try {
       const client = await connectClient(slow.port);
       client.sendRaw(Buffer.from('NNRP')); // a quarter of a header, then nothing

@@ -42,9 +42,13 @@ describe('CLIENT_HELLO flow (Python client) over TCP', () => {
     expect(ack.metadata.acceptedCodecBitmap).toBe(0x3);
     expect(ack.metadata.acceptedDtypeBitmap).toBe(0x1);
     expect(ack.header.flags & HeaderFlag.AckRequired).toBe(HeaderFlag.AckRequired);
-    const policy = ack.extensions.find((e) => e.extType === ControlExtensionType.TransportPolicyAck);
+    const policy = ack.extensions.find(
+      (e) => e.extType === ControlExtensionType.TransportPolicyAck,
+    );
     expect(policy).toBeDefined();
-    expect(decodeTransportPolicyAckExtension(policy!.payload).activeTransportId).toBe(TransportId.Tcp);
+    expect(decodeTransportPolicyAckExtension(policy!.payload).activeTransportId).toBe(
+      TransportId.Tcp,
+    );
     const outcome = await session.submit(Buffer.from('tile'), { payloadKindBitmap: 1 }).done;
     expect(outcome.kind).toBe('result');
     if (outcome.kind === 'result') expect(outcome.body.toString()).toBe('tile');

@@ -21,9 +21,11 @@ describe('bounded load: 8 connections × 2,000 frames with delays, timeouts and 
   let server: NnrpTestApp;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([BehaviourController], { profile: { maxInFlightPerSession: WINDOW } }, [
-      FrameProbe,
-    ]);
+    server = await startNnrpTestApp(
+      [BehaviourController],
+      { profile: { maxInFlightPerSession: WINDOW } },
+      [FrameProbe],
+    );
   });
   afterAll(async () => {
     await destroyClients();
@@ -33,7 +35,9 @@ describe('bounded load: 8 connections × 2,000 frames with delays, timeouts and 
   it('gives every frame exactly one terminal answer and no result after a drop', async () => {
     const random = rng(20261121);
     const totals = { results: 0, drops: 0, cancels: 0, timeouts: 0 };
-    const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => connectClient(server.port)));
+    const clients = await Promise.all(
+      Array.from({ length: CONNECTIONS }, () => connectClient(server.port)),
+    );
     await Promise.all(
       clients.map(async (client) => {
         const session = await client.openSession(TOKEN_SESSION);

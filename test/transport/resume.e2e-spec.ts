@@ -1,7 +1,13 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { SessionErrorCode, SessionFlag, SessionStatus } from '@nest-nnrp/protocol';
-import { HmacTokenPolicy, NnrpAuthGuard, NnrpClientError, NnrpSessionOpen, NnrpSubmit } from '@nest-nnrp/nest';
+import {
+  HmacTokenPolicy,
+  NnrpAuthGuard,
+  NnrpClientError,
+  NnrpSessionOpen,
+  NnrpSubmit,
+} from '@nest-nnrp/nest';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
 
@@ -35,7 +41,11 @@ describe('resume by id (decisions.md §8)', () => {
 
   async function openAndDrop(id: number, who = 'alice'): Promise<void> {
     const client = await connectClient(server.port);
-    const session = await client.openSession({ ...RESUMABLE, requestedSessionId: id, authBlock: auth(who) });
+    const session = await client.openSession({
+      ...RESUMABLE,
+      requestedSessionId: id,
+      authBlock: auth(who),
+    });
     expect(session.id).toBe(id);
     await client.destroy();
     await new Promise((r) => setTimeout(r, 20)); // the server sees the close
@@ -86,12 +96,18 @@ describe('resume by id (decisions.md §8)', () => {
 
   it('refuses an incompatible resume (another profile or schema)', async () => {
     await openAndDrop(105);
-    expect(await rejection(resume(105, 'alice', { profileId: 1 }))).toBe(SessionErrorCode.ResumeRejected);
+    expect(await rejection(resume(105, 'alice', { profileId: 1 }))).toBe(
+      SessionErrorCode.ResumeRejected,
+    );
   });
 
   it('refuses resume of a session opened without allow_resume', async () => {
     const client = await connectClient(server.port);
-    await client.openSession({ ...TOKEN_SESSION, requestedSessionId: 106, authBlock: auth('alice') });
+    await client.openSession({
+      ...TOKEN_SESSION,
+      requestedSessionId: 106,
+      authBlock: auth('alice'),
+    });
     await client.destroy();
     await new Promise((r) => setTimeout(r, 20));
     expect(await rejection(resume(106))).toBe(SessionErrorCode.ResumeRejected);

@@ -57,7 +57,11 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
   it.each([
     ['an unsupported profile', { profileId: 7 }, SessionErrorCode.ProfileUnsupported],
     ['an unknown schema', { schemaId: 0x9999 }, SessionErrorCode.SchemaUnsupported],
-    ['schema 0/0 (not installed)', { schemaId: 0, schemaVersion: 0 }, SessionErrorCode.SchemaUnsupported],
+    [
+      'schema 0/0 (not installed)',
+      { schemaId: 0, schemaVersion: 0 },
+      SessionErrorCode.SchemaUnsupported,
+    ],
     ['too many frames in flight', { maxInFlightOperations: 99 }, SessionErrorCode.LimitReached],
     [
       'a resume without allow_resume',
@@ -116,7 +120,11 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
     expect(patch.effectiveQualityTier).toBe(3);
     expect(probe.patches).toContain(session.id);
     await inFlight.done;
-    const migrate = await session.migrate({ oldTransportId: 2, newTransportId: 1, lastResultFrameId: 1n });
+    const migrate = await session.migrate({
+      oldTransportId: 2,
+      newTransportId: 1,
+      lastResultFrameId: 1n,
+    });
     expect(migrate.acceptCode).toBe(0);
     expect(migrate.resumeFromFrameId).toBeGreaterThanOrEqual(1n);
     const close = await session.close();
@@ -146,7 +154,12 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
     session.cancel(999);
     const outcomes = await Promise.all(calls.map((c) => c.done));
     expect(outcomes.filter((o) => o.kind === 'drop').length).toBeGreaterThanOrEqual(4);
-    const forbidden = [MessageType.Ping, MessageType.ResultHint, MessageType.Close, MessageType.Error];
+    const forbidden = [
+      MessageType.Ping,
+      MessageType.ResultHint,
+      MessageType.Close,
+      MessageType.Error,
+    ];
     expect(session.received.filter((t) => forbidden.includes(t))).toEqual([]);
     expect(client.errors).toEqual([]);
     expect(session.flowUpdates.length).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ import { resolveTransportOptions, requireInteger, type QuicTransportOptions } fr
 import { QuicTurnScheduler } from './quic-turn-scheduler';
 import { connectUdpSocket, ipFamilyOf, openUdpSocket, resolveHostAddress } from './quic-udp-socket';
 import { NNRP_ALPN, QUIC_CONNECTION_ID_BYTES } from './quic-wire-constants';
-import type { QuicNative, QuicheHostPort } from './quiche-binding';
+import type { QuicNative, QuicheConfig, QuicheHostPort } from './quiche-binding';
 import { createClientQuicheConfig } from './quiche-config-factory';
 import { loadQuicNative } from './quiche-loader';
 
@@ -125,7 +125,7 @@ class QuicClientEndpoint implements QuicConnectionHost {
   connect(
     serverName: string | null,
     remote: QuicheHostPort,
-    config: Parameters<QuicNative['quiche']['Connection']['connect']>[4],
+    config: QuicheConfig,
   ): Promise<QuicConnection> {
     return new Promise<QuicConnection>((resolve, reject) => {
       this.resolveOpen = resolve;
@@ -185,9 +185,9 @@ class QuicClientEndpoint implements QuicConnectionHost {
     this.connection?.receive(datagram, remote.address, remote.port);
   };
 
-  private readonly onSent = (error: Error | null): void => {
-    // UDP is best effort; QUIC recovers from a lost send. Nothing to do.
-    void error;
+  private readonly onSent = (): void => {
+    // UDP is best effort: a failed send is a lost packet, which QUIC recovers from. Passing a
+    // callback keeps dgram from turning send failures into socket 'error' events.
   };
 
   private readonly onSocketError = (error: Error): void => {

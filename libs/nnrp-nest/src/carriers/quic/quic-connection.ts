@@ -99,6 +99,9 @@ let nextConnectionNumber = 1;
  * Work happens in {@link runTurn}, at most once per event-loop turn plus once per timer expiry:
  * complete the handshake, read readable streams into the handler, push queued writes into quiche,
  * drain `conn.send()` to the socket, detect closure, re-arm the single timer.
+ *
+ * A handler callback that throws closes the connection with an `internal` error (reported to
+ * `onClosed`) instead of taking the other connections of the socket down with it.
  */
 export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   readonly carrier = 'quic' as const;
@@ -188,6 +191,11 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     this.schedule();
   }
 
+  /**
+   * See {@link CarrierConnection.write}. `streamId` defaults to the client's first bidi stream.
+   * Throws a `stream-state` {@link QuicCarrierError} for ids that are not client bidi streams
+   * or, on the server, streams the client has not opened yet (programming errors).
+   */
   write(parts: readonly Buffer[], streamId: number = FIRST_CLIENT_BIDI_STREAM_ID): boolean {
     if (!isClientBidiStream(streamId)) {
       throw new QuicCarrierError(

@@ -303,7 +303,8 @@ export class QuicServerEndpoint implements QuicConnectionHost {
   }
 
   private readonly onSent = (error: Error | null): void => {
-    // UDP is best effort: a refused or failed send is loss, which QUIC recovers from.
+    // UDP is best effort: a failed send is a lost packet, which QUIC recovers from. Passing a
+    // callback keeps dgram from turning send failures into socket 'error' events.
     if (error !== null) this.sendErrors++;
   };
 
