@@ -1,16 +1,24 @@
-import { NnrpClient, NnrpClientConnectOptions } from '@nest-nnrp/nest';
+import { NnrpClient, NnrpClientOptions } from '@nest-nnrp/nest';
+import { NnrpTestApp } from './nnrp-test-app';
 
 const open: NnrpClient[] = [];
 
-/** Connects a client to 127.0.0.1:`port`; every client is destroyed by {@link destroyClients}. */
+/**
+ * Connects a client to a test app over the app's carrier (and, for `quic-uni`, with submits on
+ * uni streams). Every client is destroyed by {@link destroyClients}.
+ */
 export async function connectClient(
-  port: number,
-  options: Partial<NnrpClientConnectOptions> = {},
+  server: Pick<NnrpTestApp, 'mode' | 'port' | 'certificatePem'>,
+  options: NnrpClientOptions = {},
 ): Promise<NnrpClient> {
-  const client = await NnrpClient.connect({
-    tcp: { host: '127.0.0.1', port },
-    ...options,
-  } as NnrpClientConnectOptions);
+  const client =
+    server.mode === 'tcp'
+      ? await NnrpClient.connect({ tcp: { host: '127.0.0.1', port: server.port }, ...options })
+      : await NnrpClient.connect({
+          quic: { host: '127.0.0.1', port: server.port, ca: server.certificatePem },
+          uniSubmits: server.mode === 'quic-uni',
+          ...options,
+        });
   open.push(client);
   return client;
 }

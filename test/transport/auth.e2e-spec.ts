@@ -23,6 +23,7 @@ import {
   NnrpSessionOpen,
   NnrpSubmit,
 } from '@nest-nnrp/nest';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
 
@@ -61,17 +62,17 @@ class CustomCodeController {
   }
 }
 
-describe('auth policy on both handshakes (decisions.md §9)', () => {
+describe.each(CARRIER_MODES)('auth policy on both handshakes (decisions.md §9) over %s', (mode) => {
   let server: NnrpTestApp;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([GuardedController]);
+    server = await startNnrpTestApp([GuardedController], {}, [], mode);
   });
   afterEach(() => destroyClients());
   afterAll(() => server.close());
 
   it('accepts a valid HMAC token on CLIENT_HELLO and records the principal', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.hello({ authBlock: HmacTokenPolicy.authBlock(SECRET, 'alice') });
     const outcome = await session.submit(Buffer.alloc(0), { payloadKindBitmap: 1 }).done;
     expect(outcome.kind === 'result' && outcome.body.toString()).toBe('alice');
@@ -79,7 +80,7 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
   });
 
   it('refuses a bad token on CLIENT_HELLO with ERROR auth_failed (fatal) and closes', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const requested = 9;
     const error = (await client
       .hello({
@@ -96,13 +97,13 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
   });
 
   it('refuses a hello without an auth block', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const error = (await client.hello().catch((e: unknown) => e)) as NnrpClientError;
     expect(error.errorCode).toBe(ErrorCode.AuthFailed);
   });
 
   it('accepts a valid token in SESSION_OPEN', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession({
       ...TOKEN_SESSION,
       authBlock: HmacTokenPolicy.authBlock(SECRET, 'bob'),
@@ -113,7 +114,7 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
   });
 
   it('rejects a bad SESSION_OPEN with AUTH_FAILED, session id 0, and closes', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const error = (await client
       .openSession({ ...TOKEN_SESSION, authBlock: HmacTokenPolicy.authBlock('nope', 'eve') })
       .catch((e: unknown) => e)) as NnrpClientError;
@@ -125,7 +126,7 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
 
   it('processes no submit pipelined behind a failing handshake', async () => {
     const before = submitsHandled;
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const hello = encodePacket(
       { messageType: MessageType.ClientHello, flags: HeaderFlag.AckRequired },
       encodeClientHello({ ...DEFAULT_CLIENT_HELLO, authBytes: 40, controlExtensionBytes: 0 }),
@@ -144,7 +145,7 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
 
   it('refuses a submit as first packet: ERROR invalid_state, close, nothing dispatched', async () => {
     const before = submitsHandled;
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     client.sendRaw(
       encodePacket(
         { messageType: MessageType.FrameSubmit, sessionId: 1, frameId: 1 },
@@ -158,17 +159,17 @@ describe('auth policy on both handshakes (decisions.md §9)', () => {
   });
 });
 
-describe('auth policy with a custom session error code', () => {
+describe.each(CARRIER_MODES)('auth policy with a custom session error code over %s', (mode) => {
   let server: NnrpTestApp;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([CustomCodeController]);
+    server = await startNnrpTestApp([CustomCodeController], {}, [], mode);
   });
   afterEach(() => destroyClients());
   afterAll(() => server.close());
 
   it("rejects with the policy's code", async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const error = (await client
       .openSession({ ...TOKEN_SESSION, priorityClass: 2 })
       .catch((e: unknown) => e)) as NnrpClientError;
@@ -176,7 +177,7 @@ describe('auth policy with a custom session error code', () => {
   });
 
   it('lets others in', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession({ ...TOKEN_SESSION, priorityClass: 0 });
     expect(session.ack!.sessionStatus).toBe(SessionStatus.Opened);
   });

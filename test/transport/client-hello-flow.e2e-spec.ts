@@ -13,22 +13,26 @@ import {
 import { DEFAULT_FRAME_SUBMIT } from '@nest-nnrp/nest';
 import { BehaviourController, Route } from '../support/behaviour-controller';
 import { FrameProbe } from '../support/frame-probe';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients } from '../support/nnrp-test-client';
 
-describe('CLIENT_HELLO flow (Python client) over TCP', () => {
+describe.each(CARRIER_MODES)('CLIENT_HELLO flow (Python client) over %s', (mode) => {
   let server: NnrpTestApp;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([BehaviourController], { keepaliveIntervalMs: 40 }, [
-      FrameProbe,
-    ]);
+    server = await startNnrpTestApp(
+      [BehaviourController],
+      { keepaliveIntervalMs: 40 },
+      [FrameProbe],
+      mode,
+    );
   });
   afterEach(() => destroyClients());
   afterAll(() => server.close());
 
   it('handshakes with intersected bitmaps and the transport-policy ack, then serves submits', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.hello({
       supportedProfileBitmap: 0x1,
       supportedPayloadKindBitmap: 0x1,
@@ -47,7 +51,7 @@ describe('CLIENT_HELLO flow (Python client) over TCP', () => {
     );
     expect(policy).toBeDefined();
     expect(decodeTransportPolicyAckExtension(policy!.payload).activeTransportId).toBe(
-      TransportId.Tcp,
+      mode === 'tcp' ? TransportId.Tcp : TransportId.Quic,
     );
     const outcome = await session.submit(Buffer.from('tile'), { payloadKindBitmap: 1 }).done;
     expect(outcome.kind).toBe('result');
@@ -55,7 +59,7 @@ describe('CLIENT_HELLO flow (Python client) over TCP', () => {
   });
 
   it('answers PING with PONG and keeps hello clients alive with PINGs', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     let pings = 0;
     client.on('packet', (message) => {
       if (message.type === MessageType.Ping) pings++;
@@ -68,7 +72,7 @@ describe('CLIENT_HELLO flow (Python client) over TCP', () => {
   });
 
   it('tells hello clients about overload with FLOW_UPDATE and RESULT_HINT', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.hello();
     const calls = Array.from({ length: 8 }, () =>
       session.submit(Buffer.from('40'), { routeId: Route.sleep, payloadKindBitmap: 1 }),
@@ -82,7 +86,7 @@ describe('CLIENT_HELLO flow (Python client) over TCP', () => {
   });
 
   it('answers a cancel of an unknown frame with a non-fatal ERROR and stays up', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.hello();
     session.cancel(12345);
     const outcome = await session.submit(Buffer.from('after'), { payloadKindBitmap: 1 }).done;
@@ -93,9 +97,9 @@ describe('CLIENT_HELLO flow (Python client) over TCP', () => {
   });
 
   it('refuses a submit for a session it does not know, without closing', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.hello();
-    const stray = await connectClient(server.port);
+    const stray = await connectClient(server);
     await stray.hello();
     // The first client's session id, used from another connection.
     stray.sendRaw(

@@ -8,6 +8,7 @@ import {
   NnrpSessionOpen,
   NnrpSubmit,
 } from '@nest-nnrp/nest';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
 
@@ -30,17 +31,17 @@ class ResumeController {
 const auth = (who: string) => HmacTokenPolicy.authBlock(SECRET, who);
 const RESUMABLE = { ...TOKEN_SESSION, sessionFlags: SessionFlag.AllowResume };
 
-describe('resume by id (decisions.md §8)', () => {
+describe.each(CARRIER_MODES)('resume by id (decisions.md §8) over %s', (mode) => {
   let server: NnrpTestApp;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([ResumeController], { resumeWindowMs: 150 });
+    server = await startNnrpTestApp([ResumeController], { resumeWindowMs: 150 }, [], mode);
   });
   afterEach(() => destroyClients());
   afterAll(() => server.close());
 
   async function openAndDrop(id: number, who = 'alice'): Promise<void> {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession({
       ...RESUMABLE,
       requestedSessionId: id,
@@ -52,7 +53,7 @@ describe('resume by id (decisions.md §8)', () => {
   }
 
   const resume = async (id: number, who = 'alice', overrides = {}) => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     return client.openSession({
       ...RESUMABLE,
       requestedSessionId: id,
@@ -89,7 +90,7 @@ describe('resume by id (decisions.md §8)', () => {
   });
 
   it('refuses resume of a live session', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     await client.openSession({ ...RESUMABLE, requestedSessionId: 104, authBlock: auth('alice') });
     expect(await rejection(resume(104))).toBe(SessionErrorCode.ResumeRejected);
   });
@@ -102,7 +103,7 @@ describe('resume by id (decisions.md §8)', () => {
   });
 
   it('refuses resume of a session opened without allow_resume', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     await client.openSession({
       ...TOKEN_SESSION,
       requestedSessionId: 106,

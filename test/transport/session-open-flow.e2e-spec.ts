@@ -10,20 +10,21 @@ import {
 import { NnrpClientError } from '@nest-nnrp/nest';
 import { BehaviourController } from '../support/behaviour-controller';
 import { FrameProbe } from '../support/frame-probe';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
 
-describe('SESSION_OPEN flow (Rust client) over TCP', () => {
+describe.each(CARRIER_MODES)('SESSION_OPEN flow (Rust client) over %s', (mode) => {
   let server: NnrpTestApp;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe]);
+    server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe], mode);
   });
   afterEach(() => destroyClients());
   afterAll(() => server.close());
 
   it('opens, submits, gets the echo, and closes with an ack echoing last_operation_id', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession({ ...TOKEN_SESSION, requestedSessionId: 0 });
     expect(session.ack!.sessionStatus).toBe(SessionStatus.Opened);
     expect(session.id).toBeGreaterThanOrEqual(1);
@@ -44,7 +45,7 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
   });
 
   it('grants resume when asked: resume_enabled with window and token bytes', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession({
       ...TOKEN_SESSION,
       sessionFlags: SessionFlag.AllowResume | SessionFlag.AllowCacheLeases,
@@ -69,7 +70,7 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
       SessionErrorCode.ResumeRejected,
     ],
   ])('rejects %s with session id 0 and the code, then closes', async (_name, overrides, code) => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const error = await client
       .openSession({ ...TOKEN_SESSION, ...overrides })
       .catch((e: unknown) => e);
@@ -84,10 +85,10 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
   });
 
   it('rejects a non-resume open for a live id with LIMIT_REACHED', async () => {
-    const first = await connectClient(server.port);
+    const first = await connectClient(server);
     const live = await first.openSession({ ...TOKEN_SESSION, requestedSessionId: 4242 });
     expect(live.id).toBe(4242);
-    const second = await connectClient(server.port);
+    const second = await connectClient(server);
     const error = (await second
       .openSession({ ...TOKEN_SESSION, requestedSessionId: 4242 })
       .catch((e: unknown) => e)) as NnrpClientError;
@@ -96,20 +97,20 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
   });
 
   it('keeps several sessions on one connection; closing one leaves its siblings up', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const a = await client.openSession(TOKEN_SESSION);
     const b = await client.openSession(TOKEN_SESSION);
     expect(a.id).not.toBe(b.id);
     await a.close();
     const outcome = await b.submit(Buffer.from('still here'), { payloadKindBitmap: 2 }).done;
     expect(outcome.kind).toBe('result');
-    const lateSubmitOnClosed = await connectClient(server.port);
+    const lateSubmitOnClosed = await connectClient(server);
     expect(lateSubmitOnClosed.violations).toEqual([]);
   });
 
   it('answers PATCH, MIGRATE and CLOSE with their ack as the next packet of the session', async () => {
     const probe = server.app.get(FrameProbe);
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession(TOKEN_SESSION);
     // A frame finishes (10 ms) while the patch handler runs (40 ms): its result must wait
     // behind the ack.
@@ -137,14 +138,14 @@ describe('SESSION_OPEN flow (Rust client) over TCP', () => {
   });
 
   it('refuses a migrate to the same transport with a non-zero accept code', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession(TOKEN_SESSION);
     const ack = await session.migrate({ oldTransportId: 2, newTransportId: 2 });
     expect(ack.acceptCode).not.toBe(0);
   });
 
   it('never sends PING, RESULT_HINT, CLOSE or non-fatal ERROR to a SESSION_OPEN client', async () => {
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession(TOKEN_SESSION);
     // Overload the session (limit 4) and cancel an unknown frame: both make hello clients hear
     // RESULT_HINT / ERROR, but a SESSION_OPEN client must not.

@@ -1,17 +1,21 @@
 import { BehaviourController, Route } from '../support/behaviour-controller';
 import { FrameProbe } from '../support/frame-probe';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
 
-describe('graceful shutdown with frames in flight', () => {
+describe.each(CARRIER_MODES)('graceful shutdown with frames in flight over %s', (mode) => {
   afterEach(() => destroyClients());
 
   it('drains what finishes in time, drops the rest, closes connections, and returns promptly', async () => {
-    const server = await startNnrpTestApp([BehaviourController], { shutdownDrainMs: 150 }, [
-      FrameProbe,
-    ]);
+    const server = await startNnrpTestApp(
+      [BehaviourController],
+      { shutdownDrainMs: 150 },
+      [FrameProbe],
+      mode,
+    );
     const probe = server.app.get(FrameProbe);
-    const client = await connectClient(server.port);
+    const client = await connectClient(server);
     const session = await client.openSession(TOKEN_SESSION);
     const quick = session.submit(Buffer.from('20'), { routeId: Route.sleep, payloadKindBitmap: 2 });
     const stuck = session.submit(Buffer.alloc(0), { routeId: Route.never, payloadKindBitmap: 2 });
@@ -27,9 +31,8 @@ describe('graceful shutdown with frames in flight', () => {
   });
 
   it('refuses new connections once closing and leaves no handle open', async () => {
-    const server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe]);
-    const port = server.port;
+    const server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe], mode);
     await server.close();
-    await expect(connectClient(port)).rejects.toThrow();
+    await expect(connectClient(server)).rejects.toThrow();
   });
 });

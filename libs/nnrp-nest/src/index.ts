@@ -7,6 +7,7 @@ export * from './carriers/carrier-connection';
 export * from './carriers/tcp/tcp-carrier';
 export * from './carriers/tcp/tcp-carrier-connection';
 export * from './carriers/tcp/tcp-connect';
+export * from './carriers/quic';
 export * from './engine/drop-reason';
 export * from './engine/nnrp-auth-policy';
 export * from './engine/evaluate-auth-policy';

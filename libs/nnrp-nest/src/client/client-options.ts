@@ -24,6 +24,11 @@ export interface NnrpClientOptions {
   logger?: NnrpClientLogger;
   /** Caps on inbound `meta_len` / `body_len` (defaults: 64 KiB / 32 MiB). */
   framerLimits?: Partial<FramerLimits>;
+  /**
+   * QUIC only: send every FRAME_SUBMIT on its own uni stream (the Python stream model) unless a
+   * submit says otherwise; results then come back on server uni streams.
+   */
+  uniSubmits?: boolean;
 }
 
 /**

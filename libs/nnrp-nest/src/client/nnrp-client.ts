@@ -116,7 +116,13 @@ export class NnrpClient {
     this.link = {
       transportId: this.transportId,
       onListenerError,
-      send: (address, metadata, body, uni) => this.send(address, metadata, body, uni),
+      send: (address, metadata, body, uni) =>
+        this.send(
+          address,
+          metadata,
+          body,
+          uni ?? (address.messageType === MessageType.FrameSubmit && options.uniSubmits === true),
+        ),
       violation: (kind, message, detail) => this.violation(kind, message, detail),
     };
     carrier.attach({
@@ -127,6 +133,8 @@ export class NnrpClient {
       onWritable: () => this.onWritable(),
       onClosed: (error) => this.onClosed(error),
     });
+    // A carrier that closed before it had a handler never reports it.
+    if (carrier.closed) this.onClosed();
   }
 
   /** The handshake this client used first (`undefined` before any). */

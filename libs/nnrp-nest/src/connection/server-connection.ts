@@ -63,7 +63,7 @@ import { DropReason } from '../engine/drop-reason';
 import { NnrpAuthOutcome } from '../engine/nnrp-dispatcher';
 import { FrameOperation } from '../session/frame-operation';
 import { NnrpSession, SessionInit } from '../session/nnrp-session';
-import { SessionCache } from '../session/session-cache';
+import { CacheStore } from '../session/cache-store';
 import { SessionConnection } from '../session/session-connection';
 import {
   hasUnknownCriticalExtension,
@@ -551,7 +551,9 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
 
   private openSession(init: Omit<SessionInit, 'cache'>): NnrpSession {
     const { profile, leaseTtlMs } = this.host.options;
-    const cache = new SessionCache(profile.cache, leaseTtlMs);
+    const cache = new CacheStore(profile.cache, leaseTtlMs, (id, version) =>
+      this.host.schemaInstalled(id, version),
+    );
     const session = new NnrpSession({ ...init, cache }, this, this.host.observer);
     this.host.sessions.add(session);
     this.sessions.set(session.id, session);
@@ -655,6 +657,8 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       session.signalOverload(header, OVERLOAD_RETRY_AFTER_MS, options.resultHints);
       return;
     }
+    // A retry supersedes the frame it retries, if that one is still in flight (§7.3).
+    if (metadata.retryOfFrame !== 0) session.frame(metadata.retryOfFrame)?.drop('superseded');
     const frame = new FrameOperation(session, header, metadata, packet.body, stream);
     session.track(frame);
     // decisions.md §13: the smallest non-zero of budget, session default and server default;
@@ -812,7 +816,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     const put = decodeCachePut(packet.metadata);
     const session = this.sessionFor(packet.header.sessionId, 0);
     if (!session) return;
-    const ack = session.cache.put(put, packet.body);
+    const ack = session.cache.putFromWire(put, packet.body, session.id);
     this.send(
       { messageType: MessageType.CacheAck, sessionId: session.id },
       encodeCacheAck(ack),

@@ -7,6 +7,7 @@ export type DropReason =
   | 'handler-error'
   | 'deadline'
   | 'cancelled'
+  | 'superseded'
   | 'overload'
   | 'duplicate'
   | 'no-handler'

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { SchemaRegistry } from '@nest-nnrp/protocol';
 import type { Carrier, CarrierConnection, CarrierListener } from '../carriers/carrier-connection';
+import { QuicCarrier } from '../carriers/quic/quic-carrier';
 import { TcpCarrier } from '../carriers/tcp/tcp-carrier';
 import { ConnectionHost } from '../connection/connection-host';
 import { ServerConnection } from '../connection/server-connection';
@@ -47,6 +48,14 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
     return this.listeners.map((l) => ({ carrier: l.carrier, ...l.address }));
   }
 
+  /** The certificate chain the QUIC listener serves (the generated one with `dev: true`). */
+  get quicCertificateChainPem(): string | undefined {
+    const quic = this.listeners.find((l) => l.carrier === 'quic') as
+      | { certificateChainPem?: string }
+      | undefined;
+    return quic?.certificateChainPem;
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.connections.size;
@@ -55,6 +64,7 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
   /** Starts every configured listener. */
   async start(): Promise<void> {
     const carriers: Carrier[] = [...this.extraCarriers];
+    if (this.options.quic) carriers.unshift(new QuicCarrier(this.options.quic));
     if (this.options.tcp) carriers.unshift(new TcpCarrier(this.options.tcp));
     for (const carrier of carriers) {
       this.listeners.push(await carrier.listen((connection) => this.accept(connection)));
@@ -68,7 +78,9 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    await Promise.all(this.listeners.map((listener) => listener.close()));
+    // Stop accepting now; a listener's close may settle only once its connections are gone,
+    // which the drain below brings about, so it is awaited last.
+    const listenersClosed = Promise.all(this.listeners.map((listener) => listener.close()));
     this.listeners.length = 0;
     const deadline = performance.now() + this.options.shutdownDrainMs;
     while (this.inFlight() > 0 && performance.now() < deadline) {
@@ -78,6 +90,7 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
     for (const session of this.sessions.all()) session.dropAll('shutdown', false);
     this.sessions.clear();
     await this.waitForConnections(this.options.closeGraceMs + DRAIN_POLL_MS);
+    await listenersClosed;
   }
 
   schemaInstalled(schemaId: number, schemaVersion: number): boolean {

@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import type { QuicCarrierOptions } from '../carriers/quic/quic-carrier';
 import { TcpListenerOptions } from '../carriers/tcp/tcp-carrier';
 import { NnrpAuthPolicy } from './nnrp-auth-policy';
 
@@ -51,6 +52,11 @@ export interface NnrpServerLimits {
 export interface NnrpServerOptions {
   /** TCP listener; `false` for none. */
   tcp?: TcpListenerOptions | false;
+  /**
+   * QUIC listener (ALPN `nnrp/1`, both stream models): host, port, and a certificate chain plus
+   * PKCS#8 key in PEM, or `dev: true` for a generated self-signed `localhost` certificate.
+   */
+  quic?: QuicCarrierOptions | false;
   profile?: Partial<Omit<NnrpServerProfile, 'cache'>> & { cache?: Partial<NnrpCacheLimits> };
   /** Profiles SESSION_OPEN may ask for (default 0, 1, 2). */
   supportedProfiles?: number[];
@@ -123,6 +129,7 @@ export function resolveServerOptions(options: NnrpServerOptions): ResolvedServer
   const profile = options.profile ?? {};
   return {
     tcp: options.tcp ?? false,
+    quic: options.quic ?? false,
     profile: {
       ...DEFAULT_SERVER_PROFILE,
       ...profile,

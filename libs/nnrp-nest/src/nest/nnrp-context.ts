@@ -1,6 +1,8 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import {
+  CancelScope,
   decodeTokenChunks,
+  OperationState,
   TensorBodyView,
   TokenChunk,
   type ClientHelloMetadata,
@@ -12,6 +14,7 @@ import {
 import type { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
 import { DropReason } from '../engine/drop-reason';
 import { NnrpResultLike, toNnrpResult } from '../engine/nnrp-result';
+import { cacheIdOfReference } from '../session/cache-store';
 import type { FrameOperation } from '../session/frame-operation';
 import type { NnrpSession } from '../session/nnrp-session';
 import { NnrpHandlerKind } from './nnrp-constants';
@@ -135,13 +138,7 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
     this.tensorView ??= TensorBodyView.ofSubmit(
       frame.metadata,
       frame.body,
-      (ref: ObjectReferenceBlock) =>
-        cache?.get({
-          cacheNamespace: ref.cacheNamespace,
-          cacheKeyHi: ref.cacheKeyHi,
-          cacheKeyLo: ref.cacheKeyLo,
-          objectKind: ref.objectKind,
-        })?.bytes,
+      (ref: ObjectReferenceBlock) => cache?.bytesOf(cacheIdOfReference(ref)),
     );
     return this.tensorView;
   }
@@ -156,6 +153,32 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
   /** Sends a partial (non-terminal) result now. Returns false once the frame is settled. */
   sendPartial(result: NnrpResultLike): boolean {
     return this.init.frame?.pushPartial(toNnrpResult(result)) ?? false;
+  }
+
+  /** The frame's operation state (data-plane.md §7.3). */
+  get operationState(): OperationState | undefined {
+    return this.init.frame?.state;
+  }
+
+  /**
+   * Marks the operation as waiting for a tool (`true`) or running again (`false`); a partial or
+   * final result also ends the wait. Returns false when the state does not allow it.
+   */
+  setWaitingTool(waiting: boolean): boolean {
+    return this.init.frame?.setWaitingTool(waiting) ?? false;
+  }
+
+  /**
+   * Cancels operations of this session around this frame (data-plane.md §7.4): `Operation` (this
+   * one), `Subtree` (this one and the frames depending on it through `dependency_frame_id`),
+   * `Group` (every frame of this frame's `view_id` lane) or `Session`. Each cancelled frame ends
+   * with RESULT_DROP. Returns the cancelled frame ids.
+   */
+  cancelOperations(scope: CancelScope): number[] {
+    const frame = this.init.frame;
+    const session = this.init.session;
+    if (!frame || !session || frame.settled) return [];
+    return session.cancelScope(frame.frameId, scope);
   }
 
   /** Tightens the frame deadline to `ms` from acceptance (the smallest non-zero wins). */

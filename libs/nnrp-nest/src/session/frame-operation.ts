@@ -1,4 +1,10 @@
-import type { FrameSubmitMetadata, PacketHeader } from '@nest-nnrp/protocol';
+import {
+  canTransitionOperation,
+  isTerminalOperationState,
+  OperationState,
+  type FrameSubmitMetadata,
+  type PacketHeader,
+} from '@nest-nnrp/protocol';
 import type { InboundStream } from '../carriers/carrier-connection';
 import { DropReason } from '../engine/drop-reason';
 import { NnrpDrop } from '../engine/nnrp-drop';
@@ -16,6 +22,15 @@ export interface FrameSink {
   sendDrop(frame: FrameOperation, reason: DropReason): void;
   /** The frame reached its terminal answer (bookkeeping, metrics). */
   frameSettled(frame: FrameOperation, outcome: 'completed' | DropReason): void;
+  /** The frame's operation state changed (mirrored into the session's operation registry). */
+  frameStateChanged(frame: FrameOperation, state: OperationState): void;
+}
+
+/** Terminal state of a drop, by reason (data-plane.md §7.3 [recommend]). */
+function dropState(reason: DropReason): OperationState {
+  if (reason === 'cancelled') return OperationState.Cancelled;
+  if (reason === 'superseded') return OperationState.Superseded;
+  return OperationState.Failed;
 }
 
 /**
@@ -29,7 +44,7 @@ export class FrameOperation {
   private abortReason: NnrpDrop | undefined;
   private abortListeners: (() => void)[] | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
-  private stateValue: FrameState = 'accepted';
+  private stateValue = OperationState.Accepted;
   /** `performance.now()` when the submit was accepted. */
   readonly acceptedAt = performance.now();
   /** `performance.now()` when the handler started. */
@@ -37,6 +52,8 @@ export class FrameOperation {
   /** Absolute `performance.now()` deadline, if any. */
   deadlineAt: number | undefined;
   private partialCount = 0;
+  /** Why the handler's last result could not be encoded (logged by the transport). */
+  invalidResult: Error | undefined;
 
   constructor(
     private readonly sink: FrameSink,
@@ -51,7 +68,8 @@ export class FrameOperation {
     return this.header.frameId;
   }
 
-  get state(): FrameState {
+  /** Operation state (data-plane.md §7.3): accepted → running → partial → a terminal state. */
+  get state(): OperationState {
     return this.stateValue;
   }
 
@@ -77,12 +95,7 @@ export class FrameOperation {
 
   /** True once the terminal answer was sent. */
   get settled(): boolean {
-    return (
-      this.stateValue === 'completed' ||
-      this.stateValue === 'cancelled' ||
-      this.stateValue === 'failed' ||
-      this.stateValue === 'superseded'
-    );
+    return isTerminalOperationState(this.stateValue);
   }
 
   /** Partial results sent so far. */
@@ -92,10 +105,21 @@ export class FrameOperation {
 
   /** Marks the handler as started (accepted → running). */
   start(): void {
-    if (this.stateValue === 'accepted') {
-      this.stateValue = 'running';
+    if (this.stateValue === OperationState.Accepted) {
       this.startedAt = performance.now();
+      this.moveTo(OperationState.Running);
     }
+  }
+
+  /**
+   * Marks the operation as waiting for a tool (running ↔ waiting_tool, data-plane.md §7.3).
+   * Returns false when the transition is not allowed from the current state.
+   */
+  setWaitingTool(waiting: boolean): boolean {
+    const next = waiting ? OperationState.WaitingTool : OperationState.Running;
+    if (!canTransitionOperation(this.stateValue, next)) return false;
+    this.moveTo(next);
+    return true;
   }
 
   /**
@@ -121,9 +145,17 @@ export class FrameOperation {
   pushPartial(result: NnrpResult): boolean {
     if (this.settled) return false;
     this.start();
-    this.stateValue = 'partial';
+    // A partial while waiting for a tool means the tool answered: back to running first.
+    if (this.stateValue === OperationState.WaitingTool) this.moveTo(OperationState.Running);
+    try {
+      this.sink.sendResult(this, result, true);
+    } catch (error) {
+      this.invalidResult = error as Error;
+      this.drop('handler-error');
+      return false;
+    }
     this.partialCount++;
-    this.sink.sendResult(this, result, true);
+    this.moveTo(OperationState.Partial);
     return true;
   }
 
@@ -131,9 +163,17 @@ export class FrameOperation {
   complete(result: NnrpResult): boolean {
     if (this.settled) return false;
     this.start();
-    this.stateValue = 'completed';
+    if (this.stateValue === OperationState.WaitingTool) this.moveTo(OperationState.Running);
+    // Encoding happens before anything is written: a result the codec refuses (e.g. tensor
+    // fields without the tensor bit) becomes a drop, never a half-sent answer.
+    try {
+      this.sink.sendResult(this, result, false);
+    } catch (error) {
+      this.invalidResult = error as Error;
+      return this.drop('handler-error');
+    }
     this.clearTimer();
-    this.sink.sendResult(this, result, false);
+    this.moveTo(OperationState.Completed);
     this.sink.frameSettled(this, 'completed');
     return true;
   }
@@ -144,8 +184,8 @@ export class FrameOperation {
    */
   drop(reason: DropReason, send = true): boolean {
     if (this.settled) return false;
-    this.stateValue = reason === 'cancelled' ? 'cancelled' : 'failed';
     this.clearTimer();
+    this.moveTo(dropState(reason));
     if (send) this.sink.sendDrop(this, reason);
     this.sink.frameSettled(this, reason);
     this.abortReason = new NnrpDrop(reason);
@@ -154,6 +194,11 @@ export class FrameOperation {
     this.abortListeners = undefined;
     if (listeners) for (const listener of listeners) listener();
     return true;
+  }
+
+  private moveTo(next: OperationState): void {
+    this.stateValue = next;
+    this.sink.frameStateChanged(this, next);
   }
 
   private clearTimer(): void {

@@ -1,5 +1,6 @@
 import {
   BackpressureLevel,
+  CancelScope,
   ClientHelloMetadata,
   encodeFlowUpdate,
   encodeResultHint,
@@ -8,6 +9,8 @@ import {
   FlowScopeKind,
   FlowUpdateReason,
   MessageType,
+  OperationRegistry,
+  OperationState,
   PacketHeader,
   ResultHintBudgetPolicy,
   ResultHintCongestionState,
@@ -18,7 +21,7 @@ import { DropReason } from '../engine/drop-reason';
 import { NnrpResult } from '../engine/nnrp-result';
 import { FrameOperation, FrameSink } from './frame-operation';
 import { RecentFrameIds } from './recent-frame-ids';
-import { SessionCache } from './session-cache';
+import { CacheStore, LeaseOwnerScope } from './cache-store';
 import { resultMetadataFor } from './result-metadata';
 import { SessionConnection } from './session-connection';
 
@@ -50,7 +53,7 @@ export interface SessionInit {
   open?: SessionOpenMetadata;
   hello?: ClientHelloMetadata;
   /** The session's object cache (CACHE_PUT / CACHE_INVALIDATE). */
-  cache: SessionCache;
+  cache: CacheStore;
 }
 
 /** Packets that wait while a control ack is pending (control-plane.md §6.3). */
@@ -82,13 +85,18 @@ export class NnrpSession implements FrameSink {
   /** Highest frame id answered with a final RESULT_PUSH. */
   lastResultFrameId = 0;
   private readonly frames = new Map<number, FrameOperation>();
+  /**
+   * Operation records of this session's frames (data-plane.md §7.2): relationships for the
+   * cancel scopes and the lifecycle states. Records leave with their id's duplicate window.
+   */
+  readonly operations = new OperationRegistry();
   private readonly recent = new RecentFrameIds();
   private connectionRef: SessionConnection | undefined;
   private held: HeldPacket[] | undefined;
   private flowEpoch = 0;
   private idleWaiters: (() => void)[] = [];
   /** Objects this session put in the server cache. */
-  readonly cache: SessionCache;
+  readonly cache: CacheStore;
   /** Opaque application state (the Nest layer keeps per-session data here). */
   readonly data = new Map<string, unknown>();
 
@@ -142,8 +150,19 @@ export class NnrpSession implements FrameSink {
     return this.frames.has(frameId) || this.recent.has(frameId);
   }
 
-  /** Registers an accepted frame. */
+  /**
+   * Registers an accepted frame as an operation (operation id = frame id, data-plane.md §7.1).
+   * Its parent is the frame named by `dependency_frame_id` and its group the `view_id` lane,
+   * when those are known: preview3 carries no other relationship on the wire.
+   */
   track(frame: FrameOperation): void {
+    const parent = BigInt(frame.metadata.dependencyFrameId);
+    this.operations.register({
+      sessionId: this.id,
+      operationId: BigInt(frame.frameId),
+      parentOperationId: parent !== 0n && this.operations.has(parent) ? parent : undefined,
+      operationGroupId: frame.header.viewId !== 0 ? BigInt(frame.header.viewId) : undefined,
+    });
     this.frames.set(frame.frameId, frame);
     if (frame.frameId > this.lastOperationId) this.lastOperationId = frame.frameId;
     this.connectionRef?.inFlightChanged(1);
@@ -194,6 +213,24 @@ export class NnrpSession implements FrameSink {
     this.connectionRef = undefined;
   }
 
+  /**
+   * Cancels the operations in `scope` around `frameId` (data-plane.md §7.4): each one still in
+   * flight ends with RESULT_DROP and its signal aborts. Returns the cancelled frame ids.
+   */
+  cancelScope(frameId: number, scope: CancelScope): number[] {
+    const changed = this.operations.cancel({
+      sessionId: this.id,
+      operationId: BigInt(frameId),
+      scope,
+    });
+    const cancelled: number[] = [];
+    for (const id of changed) {
+      const frame = this.frames.get(Number(id));
+      if (frame?.drop('cancelled')) cancelled.push(frame.frameId);
+    }
+    return cancelled;
+  }
+
   /** Drops every frame in flight (session close, shutdown, connection CLOSE). */
   dropAll(reason: DropReason, send = true): void {
     for (const frame of [...this.frames.values()]) frame.drop(reason, send);
@@ -242,9 +279,24 @@ export class NnrpSession implements FrameSink {
     );
   }
 
+  frameStateChanged(frame: FrameOperation, state: OperationState): void {
+    const id = BigInt(frame.frameId);
+    // A scope cancel already moved the record to cancelled before the frame dropped.
+    if (this.operations.state(id) !== state) this.operations.transition(id, state);
+  }
+
   frameSettled(frame: FrameOperation, outcome: 'completed' | DropReason): void {
     if (this.frames.delete(frame.frameId)) this.connectionRef?.inFlightChanged(-1);
-    this.recent.add(frame.frameId);
+    // Leases owned by the operation end with it (§8.5 owner_scope).
+    this.cache.releaseOwner(LeaseOwnerScope.Operation, BigInt(frame.frameId));
+    // A frame lost with its connection was never answered: the client may replay it after a
+    // resume, so its id does not count as answered.
+    if (outcome !== 'connection-lost') {
+      const evicted = this.recent.add(frame.frameId);
+      if (evicted !== undefined) this.operations.forget([BigInt(evicted)]);
+    } else {
+      this.operations.forget([BigInt(frame.frameId)]);
+    }
     this.observer.frameSettled(this, frame, outcome);
     if (this.frames.size === 0 && this.idleWaiters.length > 0) {
       for (const waiter of [...this.idleWaiters]) waiter();

@@ -15,11 +15,17 @@ export class RecentFrameIds {
     return this.ids.has(id);
   }
 
-  add(id: number): void {
-    if (this.ids.has(id)) return;
-    if (this.ids.size >= this.capacity) this.ids.delete(this.order[this.next]);
+  /** Remembers `id`; returns the id that fell out of the window, if any. */
+  add(id: number): number | undefined {
+    if (this.ids.has(id)) return undefined;
+    let evicted: number | undefined;
+    if (this.ids.size >= this.capacity) {
+      evicted = this.order[this.next];
+      this.ids.delete(evicted);
+    }
     this.order[this.next] = id;
     this.next = (this.next + 1) % this.capacity;
     this.ids.add(id);
+    return evicted;
   }
 }

@@ -377,6 +377,32 @@ describe('QuicCarrier over real UDP', () => {
     expect(serverConnections[0].bufferedBytes).toBe(0);
   });
 
+  it('destroy(error) closes at once and tells the peer why', async () => {
+    const serverHandlers: RecordingHandler[] = [];
+    const listener = await bed.server((connection) => {
+      const handler = new RecordingHandler({
+        onStreamData: () => connection.destroy(new Error('handler gave up')),
+      });
+      serverHandlers.push(handler);
+      connection.attach(handler);
+    });
+    const client = await bed.client(listener);
+    const clientHandler = new RecordingHandler();
+    client.attach(clientHandler);
+    client.write([Buffer.from('trigger')]);
+
+    await expect(clientHandler.closed()).resolves.toMatchObject({
+      kind: 'peer-closed',
+      isApplication: true,
+      message: expect.stringContaining('handler gave up'),
+    });
+    await expect(serverHandlers[0].closed()).resolves.toMatchObject({
+      message: 'handler gave up',
+    });
+    expect(client.write([Buffer.from('late')])).toBe(false);
+    await client.whenFinished();
+  });
+
   it('answers an unknown QUIC version with a version negotiation packet', async () => {
     const listener = await bed.server(() => undefined);
     const socket = createSocket('udp4');

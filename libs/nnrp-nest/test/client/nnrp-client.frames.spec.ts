@@ -133,6 +133,19 @@ describe('NnrpClient frames', () => {
     expect(session.pendingFrames).toBe(0);
   });
 
+  it('reports backpressure and resolves drain once the queue is flushed', async () => {
+    const { session, peer, client } = await openedSession(await scripted.connect(), 4);
+    await client.drain();
+    // Far more than the socket buffers and the kernel take at once.
+    const body = Buffer.alloc(16 * 1024 * 1024, 7);
+    session.submit(body);
+    expect(client.writable).toBe(false);
+    await client.drain();
+    expect(client.writable).toBe(true);
+    const submit = await peer.expectPacket(MessageType.FrameSubmit);
+    expect(submit.body.equals(body)).toBe(true);
+  });
+
   it('rejects pending calls with kind closed when the connection closes', async () => {
     const { session, peer, client } = await openedSession(await scripted.connect(), 6);
     const call = session.submit(Buffer.from('x'));

@@ -9,7 +9,9 @@ import {
 import type { CarrierConnection, InboundStream } from '../../src/carriers/carrier-connection';
 import { QuicCarrier, QuicListener } from '../../src/carriers/quic';
 import { FrameResult, NnrpClient } from '../../src/client';
+import { AsyncQueue } from './async-queue';
 import { helloAckPacket, openAckPacket, resultPacket } from './scripted-packets';
+import { copyPacket, requireType } from './scripted-peer';
 
 /** A packet the QUIC peer received, with the stream it came on. */
 interface StreamPacket {
@@ -23,8 +25,7 @@ interface StreamPacket {
  */
 class QuicPeerConnection {
   private readonly framers = new Map<number, StreamFramer>();
-  private readonly queue: StreamPacket[] = [];
-  private readonly waiters: ((item: StreamPacket) => void)[] = [];
+  private readonly packets = new AsyncQueue<StreamPacket>();
 
   constructor(readonly connection: CarrierConnection) {
     connection.attach({
@@ -34,16 +35,7 @@ class QuicPeerConnection {
           framer = new StreamFramer();
           this.framers.set(stream.id, framer);
         }
-        framer.push(chunk, (packet) =>
-          this.deliver({
-            stream,
-            packet: {
-              ...packet,
-              metadata: Buffer.from(packet.metadata),
-              body: Buffer.from(packet.body),
-            },
-          }),
-        );
+        framer.push(chunk, (packet) => this.packets.push({ stream, packet: copyPacket(packet) }));
       },
       onStreamEnd: () => undefined,
       onStreamReset: () => undefined,
@@ -52,28 +44,11 @@ class QuicPeerConnection {
     });
   }
 
-  next(type: MessageType): Promise<StreamPacket> {
-    const check = (item: StreamPacket): StreamPacket => {
-      if (item.packet.header.messageType !== type) throw new Error('unexpected packet type');
-      return item;
-    };
-    const ready = this.queue.shift();
-    if (ready) return Promise.resolve(check(ready));
-    return new Promise((resolve, reject) =>
-      this.waiters.push((item) => {
-        try {
-          resolve(check(item));
-        } catch (error) {
-          reject(error);
-        }
-      }),
-    );
-  }
-
-  private deliver(item: StreamPacket): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(item);
-    else this.queue.push(item);
+  /** The next packet, which must be of `type`. */
+  async next(type: MessageType): Promise<StreamPacket> {
+    const item = await this.packets.next();
+    requireType(item.packet, type);
+    return item;
   }
 }
 

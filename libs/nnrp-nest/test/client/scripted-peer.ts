@@ -7,6 +7,7 @@ import {
   PacketAddress,
   StreamFramer,
 } from '@nest-nnrp/protocol';
+import { AsyncQueue } from './async-queue';
 
 /**
  * A scripted NNRP server for client tests: a real `node:net` listener on 127.0.0.1 that frames
@@ -15,17 +16,13 @@ import {
  */
 export class ScriptedPeer {
   private readonly all: PeerConnection[] = [];
-  /** Accepted connections no test asked for yet. */
-  private readonly unclaimed: PeerConnection[] = [];
-  private readonly waiters: ((connection: PeerConnection) => void)[] = [];
+  private readonly accepted = new AsyncQueue<PeerConnection>();
 
   private constructor(private readonly server: Server) {
     server.on('connection', (socket) => {
       const connection = new PeerConnection(socket);
       this.all.push(connection);
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(connection);
-      else this.unclaimed.push(connection);
+      this.accepted.push(connection);
     });
   }
 
@@ -47,9 +44,7 @@ export class ScriptedPeer {
 
   /** The next accepted connection (in accept order). */
   nextConnection(): Promise<PeerConnection> {
-    const ready = this.unclaimed.shift();
-    if (ready) return Promise.resolve(ready);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.accepted.next();
   }
 
   /** Destroys every connection and stops listening. */
@@ -68,8 +63,7 @@ export class PeerConnection {
   /** True once the client ended its write side. */
   clientEnded = false;
   private readonly framer = new StreamFramer();
-  private readonly queue: Packet[] = [];
-  private readonly waiters: ((packet: Packet) => void)[] = [];
+  private readonly packets = new AsyncQueue<Packet>();
 
   constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
@@ -85,20 +79,12 @@ export class PeerConnection {
 
   /** The next packet the client sent. */
   nextPacket(): Promise<Packet> {
-    const ready = this.queue.shift();
-    if (ready) return Promise.resolve(ready);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.packets.next();
   }
 
   /** The next packet, which must be of `type`. */
   async expectPacket(type: MessageType): Promise<Packet> {
-    const packet = await this.nextPacket();
-    if (packet.header.messageType !== type) {
-      throw new Error(
-        `expected ${messageTypeName(type)}, got ${messageTypeName(packet.header.messageType)}`,
-      );
-    }
-    return packet;
+    return requireType(await this.nextPacket(), type);
   }
 
   /** Encodes and writes one packet. */
@@ -127,13 +113,22 @@ export class PeerConnection {
 
   private deliver(packet: Packet): void {
     this.received.push(packet);
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(packet);
-    else this.queue.push(packet);
+    this.packets.push(packet);
   }
 }
 
-function copyPacket(packet: Packet): Packet {
+/** Returns `packet` when it is of `type`, else throws (a script step went wrong). */
+export function requireType(packet: Packet, type: MessageType): Packet {
+  if (packet.header.messageType !== type) {
+    throw new Error(
+      `expected ${messageTypeName(type)}, got ${messageTypeName(packet.header.messageType)}`,
+    );
+  }
+  return packet;
+}
+
+/** Copies a packet out of the chunk it was framed from. */
+export function copyPacket(packet: Packet): Packet {
   return {
     header: packet.header,
     metadata: Buffer.from(packet.metadata),

@@ -10,7 +10,12 @@ import {
 } from './quic-connection';
 import { resolveTransportOptions, requireInteger, type QuicTransportOptions } from './quic-options';
 import { QuicTurnScheduler } from './quic-turn-scheduler';
-import { connectUdpSocket, ipFamilyOf, openUdpSocket, resolveHostAddress } from './quic-udp-socket';
+import {
+  connectUdpSocket,
+  openUdpSocket,
+  resolveHostAddress,
+  unspecifiedAddressFor,
+} from './quic-udp-socket';
 import { NNRP_ALPN, QUIC_CONNECTION_ID_BYTES } from './quic-wire-constants';
 import type { QuicNative, QuicheConfig, QuicheHostPort } from './quiche-binding';
 import { createClientQuicheConfig } from './quiche-config-factory';
@@ -73,7 +78,7 @@ export async function connectQuic(
   });
   const address = await resolveHostAddress(host);
   const socket = await openUdpSocket({
-    host: options.localHost ?? (ipFamilyOf(address) === 6 ? '::' : '0.0.0.0'),
+    host: options.localHost ?? unspecifiedAddressFor(address),
     port: 0,
     receiveBufferBytes: transport.socketReceiveBufferBytes,
     sendBufferBytes: transport.socketSendBufferBytes,

@@ -76,6 +76,8 @@ export const DEFAULT_QUIC_END_GRACE_MS = 1_000;
 const SEND_BATCH_MAX_PACKETS = 256;
 /** quiche reports whole milliseconds (rounded down); firing 1 ms late avoids a no-op wake-up. */
 const TIMER_ROUNDING_MS = 1;
+/** Low-water marks are this share of the high-water marks: no flapping around one threshold. */
+const LOW_WATER_FRACTION = 0.5;
 /** Empty close reason. */
 const NO_REASON = Buffer.alloc(0);
 
@@ -530,10 +532,9 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   private notifyWritable(): void {
     if (!this.needsDrain) return;
     const transport = this.settings.transport;
-    // Low-water marks at half the high-water marks avoid flapping around the threshold.
-    if (this.buffered > transport.connectionHighWaterMark / 2) return;
+    if (this.buffered > transport.connectionHighWaterMark * LOW_WATER_FRACTION) return;
     for (const stream of this.blocked) {
-      if (stream.queuedBytes > transport.streamHighWaterMark / 2) return;
+      if (stream.queuedBytes > transport.streamHighWaterMark * LOW_WATER_FRACTION) return;
     }
     this.needsDrain = false;
     this.handler?.onWritable();
@@ -674,7 +675,7 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
         ? thrown
         : new QuicCarrierError(
             'internal',
-            `connection handler failed: ${asError(thrown).message}`,
+            `connection failed internally (a handler threw?): ${asError(thrown).message}`,
             {
               cause: thrown,
             },

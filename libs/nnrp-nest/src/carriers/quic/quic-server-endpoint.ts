@@ -86,6 +86,7 @@ export class QuicServerEndpoint implements QuicConnectionHost {
     this.readBuffer = Buffer.allocUnsafe(MAX_UDP_DATAGRAM_BYTES);
     this.socketClosedPromise = new Promise<void>((resolve) => {
       socket.once('close', () => {
+        // dgram throws synchronously when sending on a closed socket: stop transmitting.
         this.socketClosed = true;
         resolve();
       });
@@ -297,6 +298,7 @@ export class QuicServerEndpoint implements QuicConnectionHost {
 
   private closeSocketWhenIdle(): void {
     if (this.accepting || this.routeKeys.size > 0 || this.socketClosed) return;
+    this.socketClosed = true;
     this.scheduler.dispose();
     this.socket.off('message', this.onDatagram);
     this.socket.close();

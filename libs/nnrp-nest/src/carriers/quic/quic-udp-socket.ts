@@ -12,8 +12,8 @@ export interface UdpSocketSettings {
   readonly sendBufferBytes: number;
 }
 
-const IPV4_FAMILY = 4;
-const IPV6_FAMILY = 6;
+const IPV4_UNSPECIFIED = '0.0.0.0';
+const IPV6_UNSPECIFIED = '::';
 
 type LookupCallback = (error: Error | null, address: string, family: number) => void;
 
@@ -43,9 +43,9 @@ export async function resolveHostAddress(host: string): Promise<string> {
   }
 }
 
-/** The IP family (4 or 6) of an address literal. */
-export function ipFamilyOf(address: string): number {
-  return isIPv6(address) ? IPV6_FAMILY : IPV4_FAMILY;
+/** The "any interface" address of the family of `address` (to bind a client socket). */
+export function unspecifiedAddressFor(address: string): string {
+  return isIPv6(address) ? IPV6_UNSPECIFIED : IPV4_UNSPECIFIED;
 }
 
 /** Binds a UDP socket with enlarged kernel buffers. */
