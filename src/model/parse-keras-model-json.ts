@@ -48,7 +48,12 @@ function parseLayer(value: unknown, path: string): KerasLayer {
         parseTensorRef(ref, `${path}.inbound_nodes[${n}][${r}]`),
       ),
   );
-  return { className: expectString(layer['class_name'], `${path}.class_name`), name, inboundNodes, config };
+  return {
+    className: expectString(layer['class_name'], `${path}.class_name`),
+    name,
+    inboundNodes,
+    config,
+  };
 }
 
 function parseQuantization(value: unknown, path: string): KerasWeightQuantization {

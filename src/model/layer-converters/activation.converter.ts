@@ -1,7 +1,11 @@
 import { expectString } from '../json-guards';
 import type { KerasLayer } from '../keras-model-json';
 import { emitActivation } from './keras-activation';
-import { expectInputCount, type LayerConversionContext, type LayerConverter } from './layer-converter';
+import {
+  expectInputCount,
+  type LayerConversionContext,
+  type LayerConverter,
+} from './layer-converter';
 
 /** Keras `Activation` layer → the matching element-wise ONNX op (layout-agnostic). */
 export const activationConverter: LayerConverter = {

@@ -23,8 +23,11 @@ export const concatenateConverter: LayerConverter = {
       expectInteger,
       KERAS_DEFAULT_AXIS,
     );
-    context.builder.addNode('Concat', context.inputs, [context.output], [
-      intAttribute('axis', nhwcAxisToNchw(axis)),
-    ]);
+    context.builder.addNode(
+      'Concat',
+      context.inputs,
+      [context.output],
+      [intAttribute('axis', nhwcAxisToNchw(axis))],
+    );
   },
 };

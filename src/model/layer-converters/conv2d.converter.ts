@@ -99,7 +99,9 @@ export const conv2dConverter: LayerConverter = {
       if (bias.values.length !== cout) {
         throw new Error(`Conv2D "${layer.name}": bias has ${bias.values.length} values`);
       }
-      inputs.push(builder.addFloatInitializer(builder.uniqueName(`${layer.name}/bias`), [cout], bias.values));
+      inputs.push(
+        builder.addFloatInitializer(builder.uniqueName(`${layer.name}/bias`), [cout], bias.values),
+      );
     }
 
     const unitStride = config.strides.every((s) => s === 1);
@@ -111,13 +113,18 @@ export const conv2dConverter: LayerConverter = {
           : [stringAttribute('auto_pad', 'SAME_UPPER')];
     const fused = config.activation !== LINEAR_ACTIVATION;
     const convOutput = fused ? builder.uniqueName(`${layer.name}/preactivation`) : context.output;
-    builder.addNode('Conv', inputs, [convOutput], [
-      intsAttribute('kernel_shape', config.kernelSize),
-      intsAttribute('strides', config.strides),
-      intsAttribute('dilations', config.dilations),
-      intAttribute('group', config.groups),
-      ...padding,
-    ]);
+    builder.addNode(
+      'Conv',
+      inputs,
+      [convOutput],
+      [
+        intsAttribute('kernel_shape', config.kernelSize),
+        intsAttribute('strides', config.strides),
+        intsAttribute('dilations', config.dilations),
+        intAttribute('group', config.groups),
+        ...padding,
+      ],
+    );
     if (fused) emitActivation(builder, config.activation, convOutput, context.output);
   },
 };

@@ -45,10 +45,15 @@ export const upSampling2dConverter: LayerConverter = {
       Float32Array.of(1, 1, sh, sw),
     );
     // Resize-13 inputs: X, roi (unused by these modes, so omitted with ''), scales.
-    builder.addNode('Resize', [context.inputs[0], '', scales], [context.output], [
-      stringAttribute('mode', 'nearest'),
-      stringAttribute('coordinate_transformation_mode', 'asymmetric'),
-      stringAttribute('nearest_mode', 'floor'),
-    ]);
+    builder.addNode(
+      'Resize',
+      [context.inputs[0], '', scales],
+      [context.output],
+      [
+        stringAttribute('mode', 'nearest'),
+        stringAttribute('coordinate_transformation_mode', 'asymmetric'),
+        stringAttribute('nearest_mode', 'floor'),
+      ],
+    );
   },
 };

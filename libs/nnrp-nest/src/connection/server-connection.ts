@@ -64,6 +64,8 @@ import { NnrpAuthOutcome } from '../engine/nnrp-dispatcher';
 import { FrameOperation } from '../session/frame-operation';
 import { NnrpSession, SessionInit } from '../session/nnrp-session';
 import { CacheStore } from '../session/cache-store';
+import { checkSubmitReferences } from '../session/submit-references';
+import { CreditLedger } from '../session/credit-ledger';
 import { SessionConnection } from '../session/session-connection';
 import {
   hasUnknownCriticalExtension,
@@ -228,6 +230,13 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     via?: InboundStream,
   ): void {
     this.send(address, metadata, body, via, false);
+  }
+
+  sendFrameError(errorCode: number, sessionId: number, frameId: number): void {
+    this.sendError(errorCode, ErrorScope.Frame, false, 'frame failed', {
+      relatedSessionId: sessionId,
+      relatedFrameId: frameId,
+    });
   }
 
   inFlightChanged(delta: number): void {
@@ -549,12 +558,16 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     );
   }
 
-  private openSession(init: Omit<SessionInit, 'cache'>): NnrpSession {
-    const { profile, leaseTtlMs } = this.host.options;
+  private openSession(init: Omit<SessionInit, 'cache' | 'credit'>): NnrpSession {
+    const { profile, leaseTtlMs, enforceCredit, grantedOperationCredit } = this.host.options;
+    // Hello-flow clients learn no credit in SERVER_HELLO_ACK: their window is the frame limit.
+    const credit = enforceCredit
+      ? new CreditLedger(init.flow === 'open' ? grantedOperationCredit : init.maxInFlight)
+      : undefined;
     const cache = new CacheStore(profile.cache, leaseTtlMs, (id, version) =>
       this.host.schemaInstalled(id, version),
     );
-    const session = new NnrpSession({ ...init, cache }, this, this.host.observer);
+    const session = new NnrpSession({ ...init, cache, credit }, this, this.host.observer);
     this.host.sessions.add(session);
     this.sessions.set(session.id, session);
     return session;
@@ -651,14 +664,28 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     if (metadata.sectionCount > options.profile.maxSections) return refuse('invalid-body');
     if (
       session.inFlight >= session.maxInFlight ||
-      this.inFlightCount >= options.profile.maxInFlightPerConnection
+      this.inFlightCount >= options.profile.maxInFlightPerConnection ||
+      (session.credit !== undefined && session.credit.available <= 0)
     ) {
       refuse('overload');
       session.signalOverload(header, OVERLOAD_RETRY_AFTER_MS, options.resultHints);
       return;
     }
+    const unresolved = checkSubmitReferences(metadata, packet.body, session.cache);
+    if (unresolved) {
+      // §8.6: a frame-scope, non-fatal ERROR with the cache code (hello-flow clients only,
+      // decisions.md §10), then the frame's one terminal answer.
+      if (unresolved.kind === 'cache') {
+        this.sendError(unresolved.code, ErrorScope.Frame, false, 'referenced object unresolved', {
+          relatedSessionId: session.id,
+          relatedFrameId: header.frameId,
+        });
+      }
+      return refuse(unresolved.kind === 'cache' ? 'cache-miss' : 'invalid-body');
+    }
     // A retry supersedes the frame it retries, if that one is still in flight (§7.3).
     if (metadata.retryOfFrame !== 0) session.frame(metadata.retryOfFrame)?.drop('superseded');
+    session.credit?.tryConsume();
     const frame = new FrameOperation(session, header, metadata, packet.body, stream);
     session.track(frame);
     // decisions.md §13: the smallest non-zero of budget, session default and server default;
@@ -946,7 +973,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   }
 
   private sendError(
-    errorCode: ErrorCode,
+    errorCode: number,
     errorScope: ErrorScope,
     isFatal: boolean,
     diagnostic: string,

@@ -12,6 +12,8 @@ export type DropReason =
   | 'duplicate'
   | 'no-handler'
   | 'invalid-body'
+  | 'cache-miss'
+  | 'schema'
   | 'empty-stream'
   | 'session-closed'
   | 'connection-lost'

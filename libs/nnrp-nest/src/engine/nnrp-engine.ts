@@ -51,8 +51,7 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
   /** The certificate chain the QUIC listener serves (the generated one with `dev: true`). */
   get quicCertificateChainPem(): string | undefined {
     const quic = this.listeners.find((l) => l.carrier === 'quic') as
-      | { certificateChainPem?: string }
-      | undefined;
+      { certificateChainPem?: string } | undefined;
     return quic?.certificateChainPem;
   }
 

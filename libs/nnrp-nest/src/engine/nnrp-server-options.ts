@@ -62,6 +62,12 @@ export interface NnrpServerOptions {
   supportedProfiles?: number[];
   /** Operation credit granted at open (default 2, the reference's). */
   grantedOperationCredit?: number;
+  /**
+   * Enforce operation credit (default false): a submit beyond the credit granted (at open, then
+   * by FLOW_UPDATE grants as answers return it) is answered with RESULT_DROP and a hard
+   * FLOW_UPDATE. Off by default because Rust 3.8 clients ignore credit (data-plane.md §7.6).
+   */
+  enforceCredit?: boolean;
   /** Lease TTL advertised at open (default 30 s). */
   leaseTtlMs?: number;
   /** How long a resumable session waits for its client to come back (default 120 s). */
@@ -137,6 +143,7 @@ export function resolveServerOptions(options: NnrpServerOptions): ResolvedServer
     },
     supportedProfiles: options.supportedProfiles ?? [0, 1, 2],
     grantedOperationCredit: options.grantedOperationCredit ?? 2,
+    enforceCredit: options.enforceCredit ?? false,
     leaseTtlMs: options.leaseTtlMs ?? 30_000,
     resumeWindowMs: options.resumeWindowMs ?? 120_000,
     resumeTokenBytes: options.resumeTokenBytes ?? 24,

@@ -2,6 +2,9 @@ import { BaseRpcContext } from '@nestjs/microservices';
 import {
   CancelScope,
   decodeTokenChunks,
+  decodeTypedPayloadBody,
+  SchemaRegistry,
+  TypedPayloadFrameView,
   OperationState,
   TensorBodyView,
   TokenChunk,
@@ -12,6 +15,7 @@ import {
   type SessionOpenMetadata,
 } from '@nest-nnrp/protocol';
 import type { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
+import { NnrpSchemaError } from '../engine/nnrp-schema-error';
 import { DropReason } from '../engine/drop-reason';
 import { NnrpResultLike, toNnrpResult } from '../engine/nnrp-result';
 import { cacheIdOfReference } from '../session/cache-store';
@@ -44,6 +48,8 @@ export interface NnrpContextInit {
   readonly metadata?: unknown;
   readonly body?: Buffer;
   readonly auth?: NnrpAuthRequest;
+  /** The server's schema registry (typed payload binding checks). */
+  readonly schemas?: SchemaRegistry;
   readonly carrier: 'tcp' | 'quic';
   readonly remoteAddress: string;
 }
@@ -87,9 +93,19 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
     return this.init.frame?.metadata;
   }
 
-  /** The body as a zero-copy view of the received bytes; valid for the handler's lifetime. */
+  /**
+   * The body as a zero-copy view of the received bytes. Borrowed: valid while the frame is in
+   * flight and not beyond (l2 buffer ownership); reading it after the frame's terminal answer
+   * throws. Keep bytes longer with {@link retainBody}.
+   */
   get body(): Buffer {
+    this.requireLive();
     return this.init.body ?? EMPTY;
+  }
+
+  /** A private copy of the body, valid for as long as the caller keeps it. */
+  retainBody(): Buffer {
+    return Buffer.from(this.body);
   }
 
   /** The frame id of a submit (0 otherwise). */
@@ -132,6 +148,7 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
    * the frame with RESULT_DROP.
    */
   tensor(): TensorBodyView {
+    this.requireLive();
     const frame = this.init.frame;
     if (!frame) throw new Error('tensor() is only available to submit handlers');
     const cache = this.init.session?.cache;
@@ -143,11 +160,41 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
     return this.tensorView;
   }
 
+  /**
+   * The submit body's typed payload frames (data-plane.md §2.9), each descriptor's schema
+   * binding validated against the server's registry (§9.4). A binding that does not validate
+   * throws `NnrpSchemaError` with its stable code (schema_unknown, schema_version_unknown,
+   * schema_incompatible, schema_update_rejected): every unknown binding is critical in preview3,
+   * which has no way to mark a payload optional. Views are valid while the handler runs.
+   */
+  typedPayloads(): TypedPayloadFrameView[] {
+    this.requireLive();
+    const frame = this.init.frame;
+    if (!frame) throw new Error('typedPayloads() is only available to submit handlers');
+    const frames = decodeTypedPayloadBody(frame.metadata, frame.body);
+    const schemas = this.init.schemas;
+    for (const { descriptor } of frames) {
+      const code = schemas?.validateDescriptorBinding(descriptor);
+      if (code !== undefined) throw new NnrpSchemaError(code);
+    }
+    return frames;
+  }
+
   /** The submit body's token chunks (token profile, data-plane.md §2.11), as zero-copy views. */
   tokens(): TokenChunk[] {
+    this.requireLive();
     const frame = this.init.frame;
     if (!frame) throw new Error('tokens() is only available to submit handlers');
     return decodeTokenChunks(frame.metadata, frame.body);
+  }
+
+  /** Borrowed views end with the frame: a late reader gets an error, not stale bytes. */
+  private requireLive(): void {
+    if (this.init.frame?.settled) {
+      throw new Error(
+        `frame ${this.init.frame.frameId} is settled: its body views are no longer valid (use retainBody())`,
+      );
+    }
   }
 
   /** Sends a partial (non-terminal) result now. Returns false once the frame is settled. */
@@ -179,6 +226,11 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
     const session = this.init.session;
     if (!frame || !session || frame.settled) return [];
     return session.cancelScope(frame.frameId, scope);
+  }
+
+  /** Grants the session more operation credit (a FLOW_UPDATE grant, data-plane.md §7.6). */
+  grantCredit(units: number): void {
+    this.init.session?.grantCredit(units);
   }
 
   /** Tightens the frame deadline to `ms` from acceptance (the smallest non-zero wins). */

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
-import { isNnrpProtocolError } from '@nest-nnrp/protocol';
 import { Observable, throwError } from 'rxjs';
 import { NnrpAuthRejection } from '../engine/nnrp-auth-policy';
+import { dropOfError } from '../engine/drop-of-error';
 import { NnrpDrop } from '../engine/nnrp-drop';
 import { NnrpContext } from './nnrp-context';
 
@@ -17,17 +17,15 @@ export class NnrpExceptionFilter implements RpcExceptionFilter<unknown> {
 
   catch(exception: unknown, host: ArgumentsHost): Observable<never> {
     const ctx = host.switchToRpc().getContext<unknown>();
-    if (exception instanceof NnrpDrop || exception instanceof NnrpAuthRejection) {
-      return throwError(() => exception);
-    }
+    if (exception instanceof NnrpAuthRejection) return throwError(() => exception);
+    const drop = dropOfError(exception);
+    if (drop) return throwError(() => drop);
     if (ctx instanceof NnrpContext && ctx.frame) {
       const message = exception instanceof Error ? exception.message : JSON.stringify(exception);
       this.logger.warn(
         `frame ${ctx.frameId} of session ${ctx.session?.id ?? 0} dropped: ${message}`,
       );
-      // A body that fails a typed view is a frame-level error (decisions.md §4, §16).
-      const reason = isNnrpProtocolError(exception) ? 'invalid-body' : 'handler-error';
-      return throwError(() => new NnrpDrop(reason, message));
+      return throwError(() => new NnrpDrop('handler-error', message));
     }
     return throwError(() => exception);
   }

@@ -12,6 +12,7 @@ import {
 import { isObservable, lastValueFrom, Observable } from 'rxjs';
 import { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
 import { NnrpAuthOutcome, NnrpDispatcher } from '../engine/nnrp-dispatcher';
+import { dropOfError } from '../engine/drop-of-error';
 import { NnrpDrop } from '../engine/nnrp-drop';
 import { NnrpEngine } from '../engine/nnrp-engine';
 import { NnrpEngineEvents } from '../engine/nnrp-engine-events';
@@ -201,7 +202,7 @@ export class NnrpTransport
     if (isObservable(value)) {
       this.stream(frame, value);
     } else if (value instanceof NnrpDrop) {
-      frame.drop(value.reason);
+      frame.drop(value.reason, true, value.errorCode);
     } else {
       frame.complete(toNnrpResult(value as NnrpResultLike));
     }
@@ -216,7 +217,7 @@ export class NnrpTransport
     const subscription = value$.subscribe({
       next: (value) => {
         if (value instanceof NnrpDrop) {
-          frame.drop(value.reason);
+          frame.drop(value.reason, true, value.errorCode);
           return;
         }
         if (last !== NOTHING) frame.pushPartial(toNnrpResult(last as NnrpResultLike));
@@ -288,7 +289,15 @@ export class NnrpTransport
   }
 
   private context(init: NnrpContextInit): NnrpContext {
-    return new NnrpContext(init);
+    return new NnrpContext({ ...init, schemas: this.engine?.schemas });
+  }
+
+  /**
+   * The schema registry sessions and typed payloads are validated against (data-plane.md §9):
+   * install, update and invalidate schemas at run time; each answer carries a stable code.
+   */
+  get schemas(): SchemaRegistry {
+    return this.unwrap<NnrpEngine>().schemas;
   }
 
   private sessionContext(
@@ -335,8 +344,9 @@ export class NnrpTransport
   }
 
   private failFrame(frame: FrameOperation, error: unknown): void {
-    if (error instanceof NnrpDrop) {
-      frame.drop(error.reason);
+    const drop = dropOfError(error);
+    if (drop) {
+      frame.drop(drop.reason, true, drop.errorCode);
       return;
     }
     frame.drop('handler-error');

@@ -18,8 +18,8 @@ export type FrameState =
 export interface FrameSink {
   /** Writes one RESULT_PUSH for the frame (`partial` marks a non-terminal one). */
   sendResult(frame: FrameOperation, result: NnrpResult, partial: boolean): void;
-  /** Writes the frame's RESULT_DROP. */
-  sendDrop(frame: FrameOperation, reason: DropReason): void;
+  /** Writes the frame's RESULT_DROP, after an ERROR with `errorCode` when one explains it. */
+  sendDrop(frame: FrameOperation, reason: DropReason, errorCode?: number): void;
   /** The frame reached its terminal answer (bookkeeping, metrics). */
   frameSettled(frame: FrameOperation, outcome: 'completed' | DropReason): void;
   /** The frame's operation state changed (mirrored into the session's operation registry). */
@@ -182,11 +182,11 @@ export class FrameOperation {
    * Ends the frame with RESULT_DROP and aborts its signal. Returns false when already settled.
    * `send: false` accounts the drop without writing (the connection is gone).
    */
-  drop(reason: DropReason, send = true): boolean {
+  drop(reason: DropReason, send = true, errorCode?: number): boolean {
     if (this.settled) return false;
     this.clearTimer();
     this.moveTo(dropState(reason));
-    if (send) this.sink.sendDrop(this, reason);
+    if (send) this.sink.sendDrop(this, reason, errorCode);
     this.sink.frameSettled(this, reason);
     this.abortReason = new NnrpDrop(reason);
     this.controller?.abort(this.abortReason);

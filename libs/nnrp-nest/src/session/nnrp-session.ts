@@ -22,6 +22,7 @@ import { NnrpResult } from '../engine/nnrp-result';
 import { FrameOperation, FrameSink } from './frame-operation';
 import { RecentFrameIds } from './recent-frame-ids';
 import { CacheStore, LeaseOwnerScope } from './cache-store';
+import { CreditLedger } from './credit-ledger';
 import { resultMetadataFor } from './result-metadata';
 import { SessionConnection } from './session-connection';
 
@@ -54,6 +55,8 @@ export interface SessionInit {
   hello?: ClientHelloMetadata;
   /** The session's object cache (CACHE_PUT / CACHE_INVALIDATE). */
   cache: CacheStore;
+  /** Operation credit, when the server enforces it. */
+  credit: CreditLedger | undefined;
 }
 
 /** Packets that wait while a control ack is pending (control-plane.md §6.3). */
@@ -93,10 +96,14 @@ export class NnrpSession implements FrameSink {
   private readonly recent = new RecentFrameIds();
   private connectionRef: SessionConnection | undefined;
   private held: HeldPacket[] | undefined;
-  private flowEpoch = 0;
   private idleWaiters: (() => void)[] = [];
   /** Objects this session put in the server cache. */
   readonly cache: CacheStore;
+  /** Operation credit when enforced (`credits.enforce`), else `undefined`. */
+  readonly credit: CreditLedger | undefined;
+  private grantScheduled = false;
+  /** `credit_epoch` of flow updates when credit is not enforced. */
+  private flowEpoch = 0;
   /** Opaque application state (the Nest layer keeps per-session data here). */
   readonly data = new Map<string, unknown>();
 
@@ -118,6 +125,7 @@ export class NnrpSession implements FrameSink {
     this.open = init.open;
     this.hello = init.hello;
     this.cache = init.cache;
+    this.credit = init.credit;
     this.connectionRef = connection;
   }
 
@@ -261,8 +269,11 @@ export class NnrpSession implements FrameSink {
     });
   }
 
-  sendDrop(frame: FrameOperation, _reason: DropReason): void {
-    this.write(frame, () =>
+  sendDrop(frame: FrameOperation, _reason: DropReason, errorCode?: number): void {
+    this.write(frame, () => {
+      if (errorCode !== undefined) {
+        this.connectionRef?.sendFrameError(errorCode, this.id, frame.frameId);
+      }
       this.connectionRef?.sendPacket(
         {
           messageType: MessageType.ResultDrop,
@@ -275,8 +286,8 @@ export class NnrpSession implements FrameSink {
         undefined,
         undefined,
         frame.origin,
-      ),
-    );
+      );
+    });
   }
 
   frameStateChanged(frame: FrameOperation, state: OperationState): void {
@@ -286,7 +297,10 @@ export class NnrpSession implements FrameSink {
   }
 
   frameSettled(frame: FrameOperation, outcome: 'completed' | DropReason): void {
-    if (this.frames.delete(frame.frameId)) this.connectionRef?.inFlightChanged(-1);
+    if (this.frames.delete(frame.frameId)) {
+      this.connectionRef?.inFlightChanged(-1);
+      if (this.credit?.release()) this.scheduleGrant();
+    }
     // Leases owned by the operation end with it (§8.5 owner_scope).
     this.cache.releaseOwner(LeaseOwnerScope.Operation, BigInt(frame.frameId));
     // A frame lost with its connection was never answered: the client may replay it after a
@@ -312,20 +326,15 @@ export class NnrpSession implements FrameSink {
   signalOverload(header: PacketHeader, retryAfterMs: number, hints: boolean): void {
     const connection = this.connectionRef;
     if (!connection) return;
-    this.flowEpoch++;
-    const flow = encodeFlowUpdate({
-      scopeKind: FlowScopeKind.Session,
+    this.sendFlowUpdate({
       updateReason: FlowUpdateReason.Congestion,
       backpressureLevel: BackpressureLevel.Hard,
-      connectionCredit: 0,
-      sessionCredit: 0,
-      operationCredit: 0,
-      operationId: 0n,
+      sessionCredit: this.credit?.available ?? 0,
       retryAfterMs,
-      creditEpoch: this.flowEpoch,
-      flowFlags: retryAfterMs > 0 ? FlowFlag.RetryAfterValid : 0,
+      flowFlags:
+        (retryAfterMs > 0 ? FlowFlag.RetryAfterValid : 0) |
+        (this.credit ? FlowFlag.CreditValid : 0),
     });
-    connection.sendPacket({ messageType: MessageType.FlowUpdate, sessionId: this.id }, flow);
     if (hints && this.flow === 'hello') {
       const hint = encodeResultHint({
         appliedBudgetPolicy: ResultHintBudgetPolicy.Drop,
@@ -338,6 +347,55 @@ export class NnrpSession implements FrameSink {
         hint,
       );
     }
+  }
+
+  /**
+   * Grants `units` more operation credit to the client (a session-scope FLOW_UPDATE grant).
+   * Without credit enforcement this only informs the client.
+   */
+  grantCredit(units: number): void {
+    this.credit?.grant(units);
+    this.scheduleGrant();
+  }
+
+  /** One coalesced grant per event-loop turn announces the credit returned by answers. */
+  private scheduleGrant(): void {
+    if (this.grantScheduled) return;
+    this.grantScheduled = true;
+    setImmediate(() => {
+      this.grantScheduled = false;
+      if (!this.credit || !this.connectionRef || !this.acceptsFrames) return;
+      this.sendFlowUpdate({
+        updateReason: FlowUpdateReason.Grant,
+        backpressureLevel: BackpressureLevel.None,
+        sessionCredit: this.credit.available,
+        retryAfterMs: 0,
+        flowFlags: FlowFlag.CreditValid,
+      });
+    });
+  }
+
+  /** A session-scope FLOW_UPDATE (routing rules of control-plane.md §4.15). */
+  private sendFlowUpdate(update: {
+    updateReason: FlowUpdateReason;
+    backpressureLevel: BackpressureLevel;
+    sessionCredit: number;
+    retryAfterMs: number;
+    flowFlags: number;
+  }): void {
+    const epoch = this.credit ? this.credit.nextEpoch() : ++this.flowEpoch;
+    const metadata = encodeFlowUpdate({
+      scopeKind: FlowScopeKind.Session,
+      connectionCredit: 0,
+      operationCredit: 0,
+      operationId: 0n,
+      creditEpoch: epoch,
+      ...update,
+    });
+    this.connectionRef?.sendPacket(
+      { messageType: MessageType.FlowUpdate, sessionId: this.id },
+      metadata,
+    );
   }
 
   private write(frame: FrameOperation, send: () => void): void {

@@ -12,6 +12,11 @@ export interface SessionConnection {
    * (a QUIC uni-stream submit is answered on a new server uni stream).
    */
   sendPacket(address: PacketAddress, metadata?: Buffer, body?: Buffer, via?: InboundStream): void;
+  /**
+   * Tells a CLIENT_HELLO-flow client why a frame fails: a frame-scope, non-fatal ERROR
+   * (never sent to SESSION_OPEN-flow clients, decisions.md §10).
+   */
+  sendFrameError(errorCode: number, sessionId: number, frameId: number): void;
   /** In-flight frames of the connection changed by `delta`. */
   inFlightChanged(delta: number): void;
 }

@@ -26,6 +26,12 @@ export type SchemaInstallOutcome =
   | SchemaRegistryOutcome.Updated
   | SchemaRegistryOutcome.AlreadyInstalled;
 
+/** A schema's identity. */
+export interface SchemaKey {
+  schemaId: number;
+  schemaVersion: number;
+}
+
 /**
  * The schema binding of a typed payload descriptor (or of a session: SESSION_OPEN's profile and
  * schema fields). A `TypedPayloadDescriptor` is one.
@@ -62,15 +68,21 @@ export class SchemaRegistry {
   }
 
   /**
-   * Installs a descriptor: profile must be 0/1/2 (else UpdateRejected); an existing key with the
-   * same hash and profile is AlreadyInstalled, otherwise HashConflict; a new key is Updated when
-   * a lower version of the id exists, else Installed.
+   * Installs a descriptor: profile must be 0/1/2 (else UpdateRejected); every declared
+   * dependency must be installed (else DependencyMissing — the code the reference defines but
+   * never produces, since preview3 parses no schema bodies: the caller names the dependencies);
+   * an existing key with the same hash and profile is AlreadyInstalled, otherwise HashConflict;
+   * a new key is Updated when a lower version of the id exists, else Installed.
    */
   install(
     descriptor: Readonly<SchemaDescriptorHeader>,
+    dependencies: readonly Readonly<SchemaKey>[] = [],
   ): SchemaRegistryResult<SchemaInstallOutcome> {
     if (!isAssignableProfile(descriptor.profileId)) {
       return failure(SchemaErrorCode.UpdateRejected);
+    }
+    if (dependencies.some((d) => !this.has(d.schemaId, d.schemaVersion))) {
+      return failure(SchemaErrorCode.DependencyMissing);
     }
     const versions = this.entries.get(descriptor.schemaId);
     const existing = versions?.get(descriptor.schemaVersion);
