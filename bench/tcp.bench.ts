@@ -32,7 +32,13 @@ async function main(): Promise<void> {
       const runs: LoadResult[] = [];
       for (let run = 0; run < RUNS; run++) {
         const server = await startBenchServer(script);
-        runs.push(await runLoad({ port: server.port, durationMs: DURATION_MS, ...workload }));
+        runs.push(
+          await runLoad({
+            target: { carrier: 'tcp', port: server.port },
+            durationMs: DURATION_MS,
+            ...workload,
+          }),
+        );
         await server.stop();
       }
       const sorted = [...runs].sort((a, b) => a.framesPerSecond - b.framesPerSecond);

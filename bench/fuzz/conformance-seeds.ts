@@ -53,7 +53,8 @@ export function loadConformanceSeeds(): ConformanceSeeds {
       if (bytes.length === 4) values.push(bytes.readUInt32LE(0));
     } else {
       const messageType = METADATA_TYPES[vector.recipe_type];
-      if (messageType !== undefined) metadata.push({ messageType, metadata: bytes, name: vector.name });
+      if (messageType !== undefined)
+        metadata.push({ messageType, metadata: bytes, name: vector.name });
     }
   }
   if (packets.length === 0 || metadata.length === 0) {

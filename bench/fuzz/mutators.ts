@@ -36,19 +36,34 @@ function u32Choice(rng: Rng, context: MutationContext): number {
   return rng.chance(0.5) && context.values.length > 0 ? rng.pick(context.values) : rng.u32();
 }
 
+/**
+ * Sets `meta_len` or `body_len` to a limit value (0, 1, the cap ± 1, 2^31 − 1, 2^32 − 1, the
+ * real length ± 1) without resizing anything: the caps must be checked before allocation.
+ */
+export function lengthAtLimit(packet: Buffer, rng: Rng, context: MutationContext): Buffer {
+  const meta = rng.chance(0.5);
+  const at = meta ? OFFSET.metaLen : OFFSET.bodyLen;
+  const cap = meta ? context.maxMetaLen : context.maxBodyLen;
+  const out = Buffer.from(packet);
+  out.writeUInt32LE(rng.pick(lengthLimits(cap, out.readUInt32LE(at))), at);
+  return out;
+}
+
+/** A valid header with metadata its decoder has never seen (lengths kept consistent). */
+export function randomMetadata(packet: Buffer, rng: Rng): Buffer {
+  const out = Buffer.from(packet);
+  const metaLen = Math.min(out.readUInt32LE(OFFSET.metaLen), out.length - HEADER_LEN);
+  for (let i = 0; i < metaLen; i++) out[HEADER_LEN + i] = rng.int(256);
+  return out;
+}
+
 /** Mutators that need a whole header to aim at. */
 const HEADER_MUTATORS: Readonly<Record<string, Mutator>> = {
   headerBitFlip: (p, rng) => {
     p[rng.int(HEADER_LEN)] ^= 1 << rng.int(8);
     return p;
   },
-  lengthAtLimit: (p, rng, context) => {
-    const meta = rng.chance(0.5);
-    const actual = meta ? p.readUInt32LE(OFFSET.metaLen) : p.readUInt32LE(OFFSET.bodyLen);
-    const cap = meta ? context.maxMetaLen : context.maxBodyLen;
-    p.writeUInt32LE(rng.pick(lengthLimits(cap, actual)), meta ? OFFSET.metaLen : OFFSET.bodyLen);
-    return p;
-  },
+  lengthAtLimit,
   messageType: (p, rng) => {
     p[OFFSET.messageType] = rng.chance(0.7) ? rng.int(0x23) : rng.int(256);
     return p;
@@ -65,12 +80,7 @@ const HEADER_MUTATORS: Readonly<Record<string, Mutator>> = {
     p.writeUInt32LE(rng.pick([0, 1, 0xffffffff, u32Choice(rng, context)]), OFFSET.frameId);
     return p;
   },
-  /** A valid header with metadata its decoder has never seen (lengths kept consistent). */
-  randomMetadata: (p, rng) => {
-    const metaLen = Math.min(p.readUInt32LE(OFFSET.metaLen), p.length - HEADER_LEN);
-    for (let i = 0; i < metaLen; i++) p[HEADER_LEN + i] = rng.int(256);
-    return p;
-  },
+  randomMetadata,
   /** A valid header announcing metadata of the wrong length (lengths kept consistent). */
   resizeMetadata: (p, rng) => {
     const metaLen = p.readUInt32LE(OFFSET.metaLen);
@@ -78,7 +88,11 @@ const HEADER_MUTATORS: Readonly<Record<string, Mutator>> = {
     const newLen = rng.pick([0, 1, Math.max(0, metaLen - 1), metaLen + 1, metaLen + rng.int(64)]);
     const metadata = Buffer.alloc(newLen);
     p.copy(metadata, 0, HEADER_LEN, HEADER_LEN + Math.min(metaLen, newLen));
-    const out = Buffer.concat([p.subarray(0, HEADER_LEN), metadata, p.subarray(HEADER_LEN + metaLen)]);
+    const out = Buffer.concat([
+      p.subarray(0, HEADER_LEN),
+      metadata,
+      p.subarray(HEADER_LEN + metaLen),
+    ]);
     out.writeUInt32LE(newLen, OFFSET.metaLen);
     return out;
   },
@@ -134,17 +148,3 @@ export function mutate(packet: Buffer, rng: Rng, context: MutationContext): Muta
   return { bytes, applied };
 }
 
-/** Sets a packet's `meta_len` or `body_len` to a limit value without resizing anything. */
-export function withLengthAtLimit(packet: Buffer, rng: Rng, context: MutationContext): Buffer {
-  return HEADER_MUTATORS.lengthAtLimit(Buffer.from(packet), rng, context);
-}
-
-/** A valid header with random metadata of the length it announces. */
-export function withRandomMetadata(packet: Buffer, rng: Rng): Buffer {
-  return HEADER_MUTATORS.randomMetadata(Buffer.from(packet), rng, {
-    maxMetaLen: 0,
-    maxBodyLen: 0,
-    sessionIds: [],
-    values: [],
-  });
-}

@@ -16,8 +16,9 @@
  *    loaded from inside the app), stops the service with SIGTERM and expects it to exit;
  * 6. removes the app folder (unless `--keep`).
  *
- * Options: `--nest <range>` (default `^11.0.0`) tries another Nest major (for example `^10.0.0`;
- * add `--legacy-peer-deps` when it is outside the peer range), `--keep` keeps the app folder,
+ * Options: `--nest <range>` (default `^11.0.0`) tries another Nest version (for example `^10.0.0`;
+ * add `--legacy-peer-deps` when it is outside the peer range), `--dep <name>@<range>` overrides
+ * another dependency of the app (`--dep rxjs@7.8.0`), `--keep` keeps the app folder,
  * `--skip-pack` reuses `dist-pack/`.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -47,6 +48,8 @@ const ECHO_TEXT = 'hello nnrp';
 
 interface Options {
   nest: string;
+  /** Extra or overridden dependencies of the app (`--dep rxjs@7.8.0`). */
+  deps: Record<string, string>;
   keep: boolean;
   skipPack: boolean;
   legacyPeerDeps: boolean;
@@ -60,11 +63,21 @@ interface Manifest {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { nest: '^11.0.0', keep: false, skipPack: false, legacyPeerDeps: false };
+  const options: Options = {
+    nest: '^11.0.0',
+    deps: {},
+    keep: false,
+    skipPack: false,
+    legacyPeerDeps: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const spec = /^(@?[^@]+)@(.+)$/.exec(argv[i + 1] ?? '');
     if (arg === '--nest' && argv[i + 1]) options.nest = argv[++i];
-    else if (arg === '--keep') options.keep = true;
+    else if (arg === '--dep' && spec) {
+      options.deps[spec[1]] = spec[2];
+      i++;
+    } else if (arg === '--keep') options.keep = true;
     else if (arg === '--skip-pack') options.skipPack = true;
     else if (arg === '--legacy-peer-deps') options.legacyPeerDeps = true;
     else throw new Error(`unknown argument ${arg}`);
@@ -157,7 +170,9 @@ function checkInstalled(app: string, version: string): void {
     if (lstatSync(dir).isSymbolicLink()) throw new Error(`${dir} is a link (${realpathSync(dir)})`);
     const manifest = readJson<Manifest>(join(dir, 'package.json'));
     if (manifest.version !== version) {
-      throw new Error(`${manifest.name} installed as ${manifest.version}, repository is ${version}`);
+      throw new Error(
+        `${manifest.name} installed as ${manifest.version}, repository is ${version}`,
+      );
     }
     for (const file of listFiles(dir)) {
       if (readFileSync(file, 'utf8').includes(REPO)) {
@@ -177,7 +192,10 @@ function checkInstalled(app: string, version: string): void {
 }
 
 /** Starts the README service with NNRP_PORT=0 and resolves with its port once it listens. */
-async function startService(app: string, log: string[]): Promise<{ child: ChildProcess; port: number }> {
+async function startService(
+  app: string,
+  log: string[],
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: app,
     env: cleanEnv({ NNRP_PORT: '0' }),
@@ -287,6 +305,7 @@ async function main(): Promise<void> {
         '@nestjs/microservices': options.nest,
         'reflect-metadata': '^0.2.2',
         rxjs: '^7.8.1',
+        ...options.deps,
       },
       devDependencies: {
         typescript: root.devDependencies?.typescript ?? '^5.9.0',
@@ -295,13 +314,22 @@ async function main(): Promise<void> {
     };
     writeFile(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     step(`npm install in ${app} (Nest ${options.nest})`);
-    const installArgs = ['install', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error'];
+    const installArgs = [
+      'install',
+      '--omit=optional',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+    ];
     if (options.legacyPeerDeps) installArgs.push('--legacy-peer-deps');
     await run('npm', installArgs, { cwd: app, timeoutMs: INSTALL_TIMEOUT_MS });
-    const nestVersion = readJson<Manifest>(
-      join(app, 'node_modules', '@nestjs', 'core', 'package.json'),
-    ).version;
-    step(`installed @nestjs/core ${nestVersion}; checking the packages`);
+    const installed = (name: string): string | undefined =>
+      readJson<Manifest>(join(app, 'node_modules', name, 'package.json')).version;
+    const nestVersion = installed('@nestjs/core');
+    step(
+      `installed @nestjs/core ${nestVersion}, rxjs ${installed('rxjs')}, ` +
+        `reflect-metadata ${installed('reflect-metadata')}; checking the packages`,
+    );
 
     checkInstalled(app, version);
     await run(

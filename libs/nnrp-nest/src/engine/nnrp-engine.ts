@@ -55,6 +55,13 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
     return quic?.certificateChainPem;
   }
 
+  /** Counters of listeners that keep them (QUIC: datagrams, retries, refusals). */
+  listenerStats(): Record<string, unknown>[] {
+    return this.listeners
+      .map((l) => (l as { stats?: Record<string, unknown> }).stats)
+      .filter((stats): stats is Record<string, unknown> => stats !== undefined);
+  }
+
   /** Open connections. */
   get connectionCount(): number {
     return this.connections.size;

@@ -48,6 +48,9 @@ export interface QuicServerEndpointStats {
   readonly refusedConnections: number;
   readonly droppedDatagrams: number;
   readonly sendErrors: number;
+  /** Datagrams received and sent (benchmarks divide CPU time by these). */
+  readonly datagramsReceived: number;
+  readonly datagramsSent: number;
 }
 
 /**
@@ -73,6 +76,8 @@ export class QuicServerEndpoint implements QuicConnectionHost {
   private refusedConnections = 0;
   private droppedDatagrams = 0;
   private sendErrors = 0;
+  private datagramsReceived = 0;
+  private datagramsSent = 0;
 
   constructor(
     readonly native: QuicNative,
@@ -104,6 +109,8 @@ export class QuicServerEndpoint implements QuicConnectionHost {
       refusedConnections: this.refusedConnections,
       droppedDatagrams: this.droppedDatagrams,
       sendErrors: this.sendErrors,
+      datagramsReceived: this.datagramsReceived,
+      datagramsSent: this.datagramsSent,
     };
   }
 
@@ -121,6 +128,7 @@ export class QuicServerEndpoint implements QuicConnectionHost {
     if (this.socketClosed) return;
     const datagram = Buffer.allocUnsafe(length);
     buffer.copy(datagram, 0, 0, length);
+    this.datagramsSent++;
     this.socket.send(datagram, to.port, to.host, this.onSent);
   }
 
@@ -141,6 +149,7 @@ export class QuicServerEndpoint implements QuicConnectionHost {
   }
 
   private readonly onDatagram = (datagram: Buffer, remote: RemoteInfo): void => {
+    this.datagramsReceived++;
     const key = routingKeyOf(datagram);
     if (key === undefined) {
       this.droppedDatagrams++;

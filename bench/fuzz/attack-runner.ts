@@ -1,0 +1,165 @@
+import { MessageType } from '@nest-nnrp/protocol';
+import { AttackKind, AttackScript, ScriptWrite } from './attack-script';
+import { Finding } from './finding';
+import { RawPeer } from './raw-peer';
+
+/** How a fuzzed connection ended (the histogram of bad-connection outcomes). */
+export type ConnectionOutcome =
+  /** The server sent ERROR, then closed. */
+  | 'server-error-close'
+  /** The server closed without an ERROR (rejected open ack, connection limit…). */
+  | 'server-close'
+  /** The client half-closed; the server then closed. */
+  | 'closed-after-fin'
+  /** The client lingered; the server's handshake or idle timeout closed it. */
+  | 'closed-by-timeout'
+  /** The client vanished on purpose. */
+  | 'client-destroyed'
+  /** TCP connect failed. */
+  | 'connect-failed'
+  /** Neither side closed in time: always a finding. */
+  | 'hang';
+
+/** Result of one fuzzed connection. */
+export interface AttackOutcome {
+  readonly kind: AttackKind;
+  readonly outcome: ConnectionOutcome;
+  /** Packets written (whole or first fragment). */
+  readonly packets: number;
+  readonly errorCodes: readonly number[];
+  readonly findings: readonly Finding[];
+}
+
+/** Time limits of one fuzzed connection. */
+export interface AttackTiming {
+  /** How long a handshake ack or the answers of well-formed traffic may take. */
+  readonly answerMs: number;
+  /** How long after the client is done the server may take to close. */
+  readonly hangMs: number;
+}
+
+/** Types the server must never send to a SESSION_OPEN connection, besides non-fatal ERROR. */
+const FORBIDDEN_FOR_OPEN: readonly MessageType[] = [
+  MessageType.Ping,
+  MessageType.ResultHint,
+  MessageType.Close,
+];
+
+/**
+ * Runs one {@link AttackScript} over a fresh connection and judges the server: it must answer
+ * or close (never hang), send only decodable packets, nothing after a fatal ERROR, nothing a
+ * SESSION_OPEN client forbids, and answer well-formed traffic completely.
+ */
+export async function runAttack(
+  port: number,
+  script: AttackScript,
+  timing: AttackTiming,
+): Promise<AttackOutcome> {
+  let peer: RawPeer;
+  try {
+    peer = await RawPeer.connect({ port });
+  } catch {
+    return { kind: script.kind, outcome: 'connect-failed', packets: 0, errorCodes: [], findings: [] };
+  }
+  const findings: Finding[] = [];
+  const finding = (kind: Finding['kind'], detail: string): void => {
+    findings.push({ kind, detail: `${script.kind}: ${detail}` });
+  };
+  let packets = 0;
+  const write = (writes: readonly ScriptWrite[]): void => {
+    for (const w of writes) {
+      if (!peer.write(w.bytes)) return;
+      packets += w.packets;
+    }
+  };
+
+  let sessionId = 0;
+  if (script.handshake) {
+    write(script.handshake.writes);
+    const ackType =
+      script.handshake.flow === 'hello' ? MessageType.ServerHelloAck : MessageType.SessionOpenAck;
+    const acked = await peer.waitFor(() => peer.count(ackType) > 0, timing.answerMs);
+    if (!acked && !peer.isClosed) finding('handshake-unanswered', 'no ack, ERROR or close');
+    sessionId = peer.ackSessionId ?? 0;
+  }
+  if (!peer.isClosed) write(script.build(sessionId));
+
+  await checkExpectations(peer, script, timing, finding);
+
+  const outcome = await end(peer, script, timing);
+  if (outcome === 'hang') finding('hang', `no close ${timing.hangMs} ms after ${script.ending}`);
+  if (peer.decodeFailure) finding('unparseable-reply', peer.decodeFailure);
+  if (peer.packetsAfterFatal > 0) {
+    finding('packet-after-fatal-error', `${peer.packetsAfterFatal} packet(s) after a fatal ERROR`);
+  }
+  if (script.handshake?.flow === 'open') {
+    const forbidden = FORBIDDEN_FOR_OPEN.filter((type) => peer.count(type) > 0);
+    if (forbidden.length > 0 || peer.errors.some((e) => !e.isFatal)) {
+      finding('forbidden-for-open-flow', `types ${forbidden.join(',')} or a non-fatal ERROR`);
+    }
+  }
+  peer.destroy();
+  return {
+    kind: script.kind,
+    outcome,
+    packets,
+    errorCodes: peer.errors.map((e) => e.errorCode),
+    findings,
+  };
+}
+
+async function checkExpectations(
+  peer: RawPeer,
+  script: AttackScript,
+  timing: AttackTiming,
+  finding: (kind: Finding['kind'], detail: string) => void,
+): Promise<void> {
+  const { expect, mustRefuse } = script;
+  if (expect) {
+    const answered = (): boolean =>
+      peer.count(MessageType.Pong) >= expect.pongs && peer.terminalAnswers >= expect.frames;
+    const done = await peer.waitFor(answered, timing.answerMs);
+    if (expect.clean && (peer.errors.length > 0 || peer.isClosed)) {
+      finding('valid-traffic-refused', `ERROR ${peer.errors.map((e) => e.errorCode)} / closed ${peer.isClosed}`);
+    } else if (!done) {
+      finding(
+        'valid-traffic-unanswered',
+        `${peer.count(MessageType.Pong)}/${expect.pongs} PONGs, ${peer.terminalAnswers}/${expect.frames} answers`,
+      );
+    }
+  }
+  if (mustRefuse) {
+    const refused = (): boolean =>
+      peer.errors.some((e) => e.errorCode === mustRefuse.code && e.isFatal === mustRefuse.fatal);
+    if (!(await peer.waitFor(refused, timing.answerMs))) {
+      const kind = script.handshake ? 'foreign-session-not-refused' : 'pre-handshake-not-refused';
+      finding(kind, `errors ${JSON.stringify(peer.errors)}, closed ${peer.isClosed}`);
+    }
+  }
+}
+
+async function end(
+  peer: RawPeer,
+  script: AttackScript,
+  timing: AttackTiming,
+): Promise<ConnectionOutcome> {
+  if (peer.isClosed) return serverClosed(peer);
+  switch (script.ending) {
+    case 'destroy':
+      peer.destroy();
+      return 'client-destroyed';
+    case 'linger': {
+      const errorsBefore = peer.errors.length;
+      if (!(await peer.waitClosed(timing.hangMs))) return 'hang';
+      return peer.errors.length > errorsBefore ? 'closed-by-timeout' : serverClosed(peer);
+    }
+    case 'fin':
+      peer.end();
+      if (!(await peer.waitClosed(timing.hangMs))) return 'hang';
+      return peer.closedByServer ? serverClosed(peer) : 'closed-after-fin';
+  }
+}
+
+function serverClosed(peer: RawPeer): ConnectionOutcome {
+  return peer.errors.length > 0 ? 'server-error-close' : 'server-close';
+}
