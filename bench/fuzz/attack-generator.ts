@@ -58,6 +58,8 @@ const MAX_FLOOD = 5000;
 const MAX_BATCH = 64;
 const MAX_FRAGMENT = 200;
 
+type ScriptPlan = Omit<AttackScript, 'seed'>;
+
 /** What the generator needs from the run: seeds, caps, and live sessions to aim at. */
 export interface AttackGeneratorOptions {
   readonly seeds: ConformanceSeeds;
@@ -69,16 +71,38 @@ export interface AttackGeneratorOptions {
 
 /**
  * Builds random hostile connections from the conformance vectors and codec-built packets:
- * mutants, limit lengths, reorderings, floods, split writes, foreign session ids. Everything
- * comes from one seeded {@link Rng}, so a run is replayable.
+ * mutants, limit lengths, reorderings, floods, split writes, foreign session ids. Each script
+ * draws from its own {@link Rng}, seeded from the run's: a finding names the seed that replays
+ * it, however the concurrent connections interleave.
  */
 export class AttackGenerator {
+  private readonly master: Rng;
+
+  constructor(
+    seed: number,
+    private readonly options: AttackGeneratorOptions,
+  ) {
+    this.master = new Rng(seed);
+  }
+
+  /** The next script, and the seed that rebuilds it with {@link AttackGenerator.replay}. */
+  next(): AttackScript {
+    return this.replay(this.master.u32());
+  }
+
+  replay(seed: number): AttackScript {
+    return { ...new ScriptFactory(new Rng(seed), this.options).create(), seed };
+  }
+}
+
+/** Builds one script from its own random stream. */
+class ScriptFactory {
   constructor(
     private readonly rng: Rng,
     private readonly options: AttackGeneratorOptions,
   ) {}
 
-  next(): AttackScript {
+  create(): ScriptPlan {
     const kind = this.rng.weighted(ATTACK_WEIGHTS);
     switch (kind) {
       case 'vector-first':
@@ -119,19 +143,21 @@ export class AttackGenerator {
     };
   }
 
-  private handshake(flow: Handshake, fragments = false): AttackScript['handshake'] {
+  private handshake(flow: Handshake, fragments = false): ScriptPlan['handshake'] {
     const packet = handshakePacket(flow, 0);
     return { flow, writes: fragments ? this.fragments(packet, 1) : [whole(packet)] };
   }
 
   /** A script whose first bytes are not a valid handshake. */
-  private first(kind: AttackKind, bytes: Buffer): AttackScript {
-    const trailer = this.rng.chance(0.3) ? [whole(seedPacket('ping', session(0, 'open'), this.rng))] : [];
+  private first(kind: AttackKind, bytes: Buffer): ScriptPlan {
+    const trailer = this.rng.chance(0.3)
+      ? [whole(seedPacket('ping', session(0, 'open'), this.rng))]
+      : [];
     return { kind, build: () => [whole(bytes), ...trailer], ending: this.ending() };
   }
 
   /** A valid message that is not a handshake, sent first: refused with ERROR invalid_state. */
-  private refusedFirst(): AttackScript {
+  private refusedFirst(): ScriptPlan {
     const kind = this.rng.pick(REFUSED_FIRST);
     const packet = seedPacket(kind, session(this.rng.range(1, 8), 'open'), this.rng);
     return {
@@ -143,7 +169,7 @@ export class AttackGenerator {
   }
 
   /** Handshake, then a kind-specific body (mutants, garbage, limits, wrong metadata, orderings). */
-  private afterHandshake(kind: AttackKind): AttackScript {
+  private afterHandshake(kind: AttackKind): ScriptPlan {
     const flow = this.flow();
     return {
       kind,
@@ -194,7 +220,7 @@ export class AttackGenerator {
   }
 
   /** Many tiny packets in small writes; PING-only floods must all be answered. */
-  private tinyFlood(): AttackScript {
+  private tinyFlood(): ScriptPlan {
     const rng = this.rng;
     const flow = this.flow();
     const count = rng.range(200, MAX_FLOOD);
@@ -208,7 +234,7 @@ export class AttackGenerator {
           seedPacket(pingsOnly ? 'ping' : rng.pick(['ping', 'pong', 'cancel'] as const), own, rng),
         );
         const writes: ScriptWrite[] = [];
-        for (let at = 0; at < packets.length; ) {
+        for (let at = 0; at < packets.length;) {
           const batch = packets.slice(at, at + rng.range(1, MAX_BATCH));
           writes.push(whole(...batch));
           at += batch.length;
@@ -221,7 +247,7 @@ export class AttackGenerator {
   }
 
   /** Valid pings and echo submits, cut at random byte boundaries (handshake included). */
-  private splitValid(): AttackScript {
+  private splitValid(): ScriptPlan {
     const rng = this.rng;
     const flow = this.flow();
     const plan = Array.from({ length: rng.range(5, 40) }, () => rng.chance(0.5));
@@ -242,7 +268,7 @@ export class AttackGenerator {
   }
 
   /** A session-scoped packet naming another connection's session, then a PING. */
-  private foreignSession(): AttackScript {
+  private foreignSession(): ScriptPlan {
     const rng = this.rng;
     const flow = this.flow();
     const foreign = this.options.foreignSessionIds();
@@ -264,7 +290,10 @@ export class AttackGenerator {
   private seed(own: SeedSession): Buffer {
     if (this.rng.chance(0.1)) {
       const vector = this.rng.pick(this.options.seeds.metadata);
-      return encodePacket({ messageType: vector.messageType, sessionId: own.sessionId }, vector.metadata);
+      return encodePacket(
+        { messageType: vector.messageType, sessionId: own.sessionId },
+        vector.metadata,
+      );
     }
     return seedPacket(this.rng.weighted(SEED_WEIGHTS), own, this.rng);
   }
@@ -278,7 +307,7 @@ export class AttackGenerator {
     const rng = this.rng;
     const max = rng.chance(0.2) ? 1 : rng.range(1, MAX_FRAGMENT);
     const writes: ScriptWrite[] = [];
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const size = Math.min(bytes.length - at, rng.range(1, max));
       writes.push({ bytes: bytes.subarray(at, at + size), packets: at === 0 ? packets : 0 });
       at += size;
@@ -290,4 +319,3 @@ export class AttackGenerator {
 function session(sessionId: number, flow: Handshake): SeedSession {
   return { sessionId, flow, nextFrameId: 1 };
 }
-

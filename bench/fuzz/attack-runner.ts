@@ -59,11 +59,17 @@ export async function runAttack(
   try {
     peer = await RawPeer.connect({ port });
   } catch {
-    return { kind: script.kind, outcome: 'connect-failed', packets: 0, errorCodes: [], findings: [] };
+    return {
+      kind: script.kind,
+      outcome: 'connect-failed',
+      packets: 0,
+      errorCodes: [],
+      findings: [],
+    };
   }
   const findings: Finding[] = [];
   const finding = (kind: Finding['kind'], detail: string): void => {
-    findings.push({ kind, detail: `${script.kind}: ${detail}` });
+    findings.push({ kind, detail: `${script.kind} (seed ${script.seed}): ${detail}` });
   };
   let packets = 0;
   const write = (writes: readonly ScriptWrite[]): void => {
@@ -120,7 +126,10 @@ async function checkExpectations(
       peer.count(MessageType.Pong) >= expect.pongs && peer.terminalAnswers >= expect.frames;
     const done = await peer.waitFor(answered, timing.answerMs);
     if (expect.clean && (peer.errors.length > 0 || peer.isClosed)) {
-      finding('valid-traffic-refused', `ERROR ${peer.errors.map((e) => e.errorCode)} / closed ${peer.isClosed}`);
+      finding(
+        'valid-traffic-refused',
+        `ERROR ${peer.errors.map((e) => e.errorCode)} / closed ${peer.isClosed}`,
+      );
     } else if (!done) {
       finding(
         'valid-traffic-unanswered',

@@ -41,6 +41,8 @@ export interface ScriptExpectation {
 /** One fuzzed connection. */
 export interface AttackScript {
   readonly kind: AttackKind;
+  /** Rebuilds this script (`AttackGenerator.replay`). */
+  readonly seed: number;
   /** Valid handshake sent (possibly in fragments) and awaited before `build`'s writes. */
   readonly handshake?: { readonly flow: Handshake; readonly writes: readonly ScriptWrite[] };
   /** The writes after the handshake ack, for the session id the server granted. */

@@ -28,7 +28,6 @@ export class ControlTraffic {
   readonly stats: ControlStats = { ok: 0, failed: 0, reconnects: 0, failures: [] };
   private readonly live = new Map<Handshake, ClientSession>();
   private readonly loops: Promise<void>[];
-  private readonly clients = new Set<NnrpClient>();
   private stopped = false;
 
   constructor(
@@ -60,7 +59,6 @@ export class ControlTraffic {
       let client: NnrpClient | undefined;
       try {
         client = await NnrpClient.connect({ tcp: { host: '127.0.0.1', port: this.port } });
-        this.clients.add(client);
         const session = flow === 'hello' ? await client.hello() : await client.openSession();
         this.live.set(flow, session);
         await this.echoUntilStopped(session);
@@ -69,10 +67,7 @@ export class ControlTraffic {
         this.fail(`${flow}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         this.live.delete(flow);
-        if (client) {
-          this.clients.delete(client);
-          await client.destroy();
-        }
+        await client?.destroy();
       }
       if (!this.stopped) {
         this.stats.reconnects++;

@@ -147,4 +147,3 @@ export function mutate(packet: Buffer, rng: Rng, context: MutationContext): Muta
   }
   return { bytes, applied };
 }
-

@@ -1,4 +1,6 @@
-import { assertRgbImage, MAX_8BIT_VALUE, RGB_CHANNELS, type RgbImage } from './rgb-image';
+import { RGB_CHANNELS, type RgbImage } from './rgb-image';
+import { assertRgbImage } from './assert-rgb-image';
+import { MAX_8BIT_VALUE } from './channel-range';
 import { assertIntegerScale } from './upscale-factor';
 
 /**

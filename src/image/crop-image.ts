@@ -1,4 +1,5 @@
-import { assertRgbImage, RGB_CHANNELS, type RgbImage } from './rgb-image';
+import { RGB_CHANNELS, type RgbImage } from './rgb-image';
+import { assertRgbImage } from './assert-rgb-image';
 
 /** A rectangle in pixel coordinates. */
 export interface PixelRect {

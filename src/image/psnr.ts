@@ -1,4 +1,4 @@
-import { MAX_8BIT_VALUE } from './rgb-image';
+import { MAX_8BIT_VALUE } from './channel-range';
 
 /** Decibels per decade of the power ratio in PSNR's `10 · log10(peak² / MSE)`. */
 const DECIBELS_PER_DECADE = 10;

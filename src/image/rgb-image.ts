@@ -1,36 +1,29 @@
-/** Number of interleaved channels in an {@link RgbImage} pixel (R, G, B). */
+/** An 8-bit RGB image, rows top to bottom, pixels interleaved (NHWC with N = 1). */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  /** `width * height * 3` bytes. */
+  readonly data: Uint8Array;
+}
+
+/** Bytes per RGB pixel. */
 export const RGB_CHANNELS = 3;
 
-/** Largest value an 8-bit channel can hold; also the PSNR peak for 8-bit images. */
+/** Largest value of an 8-bit channel. */
 export const MAX_8BIT_VALUE = 255;
 
 /**
- * An 8-bit RGB image, row-major, channels interleaved (`HWC`, i.e. NHWC without the batch axis):
- * the byte of channel `c` of pixel `(x, y)` is at `(y * width + x) * 3 + c`.
- */
-export interface RgbImage {
-  /** `width * height * 3` bytes. */
-  readonly data: Uint8Array;
-  /** Width in pixels. */
-  readonly width: number;
-  /** Height in pixels. */
-  readonly height: number;
-}
-
-/**
- * Throws unless `image` has positive integer dimensions and exactly `width * height * 3` bytes.
- * Shared by every consumer so that a malformed tile fails loudly at the boundary instead of
- * producing a shifted or truncated picture further down.
+ * Throws unless `image` has positive integer dimensions and exactly `width·height·3` bytes;
+ * `label` names the image in the message.
  */
 export function assertRgbImage(image: RgbImage, label = 'image'): void {
   const { width, height, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`${label}: dimensions must be positive integers, got ${width}x${height}`);
+    throw new RangeError(`${label}: invalid size ${width}x${height}`);
   }
-  const expected = width * height * RGB_CHANNELS;
-  if (data.length !== expected) {
+  if (data.length !== width * height * RGB_CHANNELS) {
     throw new RangeError(
-      `${label}: expected ${expected} bytes for ${width}x${height} RGB, got ${data.length}`,
+      `${label}: ${width}x${height} needs ${width * height * RGB_CHANNELS} bytes, got ${data.length}`,
     );
   }
 }

@@ -1,4 +1,5 @@
-import { MAX_8BIT_VALUE, RGB_CHANNELS, type RgbImage } from './rgb-image';
+import { RGB_CHANNELS, type RgbImage } from './rgb-image';
+import { MAX_8BIT_VALUE } from './channel-range';
 
 /** The square sits in the middle half of the image: its edges are the pattern's hard edges. */
 const SQUARE_START = 0.25;

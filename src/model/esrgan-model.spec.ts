@@ -164,4 +164,12 @@ describe('EsrganModel API', () => {
     await expect(model.upscale(tile)).resolves.toMatchObject({ width: 16, height: 16 });
     await model.dispose();
   });
+
+  it('stays unloaded when disposed while loading', async () => {
+    const model = new EsrganModel({ loadOnInit: false });
+    const loading = model.load();
+    await model.dispose();
+    await loading;
+    expect(model.loaded).toBe(false);
+  });
 });

@@ -7,7 +7,8 @@ import {
   Optional,
 } from '@nestjs/common';
 import * as ort from 'onnxruntime-node';
-import { assertRgbImage, RGB_CHANNELS, type RgbImage } from '../image/rgb-image';
+import { RGB_CHANNELS, type RgbImage } from '../image/rgb-image';
+import { assertRgbImage } from '../image/assert-rgb-image';
 import {
   ESRGAN_MODEL_OPTIONS,
   type EsrganModelOptions,
@@ -172,10 +173,20 @@ export class EsrganModel implements OnModuleInit, OnModuleDestroy {
   }
 
   private ready(): Promise<ort.InferenceSession> {
-    this.loading ??= this.createSession().catch((error: unknown) => {
-      this.loading = undefined;
-      throw error;
-    });
+    if (this.loading === undefined) {
+      const loading: Promise<ort.InferenceSession> = this.createSession().then(
+        (session) => {
+          // A dispose() during the load has dropped this promise: do not resurrect its session.
+          if (this.loading === loading) this.session = session;
+          return session;
+        },
+        (error: unknown) => {
+          if (this.loading === loading) this.loading = undefined; // let the next call retry
+          throw error;
+        },
+      );
+      this.loading = loading;
+    }
     return this.loading;
   }
 
@@ -184,12 +195,12 @@ export class EsrganModel implements OnModuleInit, OnModuleDestroy {
     const model = encodeOnnxModel(buildEsrganSlimOnnx(this.scale));
     const session = await ort.InferenceSession.create(model, {
       intraOpNumThreads: this.options.intraOpNumThreads,
-      // One model call at a time per run: parallelism comes from intra-op threads.
+      // The graph is essentially a chain of convolutions: parallelism comes from splitting each op
+      // across intra-op threads; inter-op threads (parallel branches) would only idle.
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    this.session = session;
     this.lastLoadTimeMs = performance.now() - started;
     this.logger.log(
       `${this.modelName} loaded in ${this.lastLoadTimeMs.toFixed(0)} ms ` +

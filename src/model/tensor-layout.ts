@@ -25,7 +25,8 @@ export function nhwcAxisToNchw(axis: number): number {
   if (!Number.isInteger(normalized) || normalized < 0 || normalized >= IMAGE_TENSOR_RANK) {
     throw new RangeError(`axis ${axis} is out of range for a rank-${IMAGE_TENSOR_RANK} tensor`);
   }
-  return NHWC_TO_NCHW.indexOf(normalized as 0 | 1 | 2 | 3);
+  const permutation: readonly number[] = NHWC_TO_NCHW;
+  return permutation.indexOf(normalized);
 }
 
 /**

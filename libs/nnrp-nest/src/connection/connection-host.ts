@@ -17,6 +17,8 @@ export interface ConnectionHost {
   readonly shuttingDown: boolean;
   /** Whether `(schemaId, schemaVersion)` is installed (SESSION_OPEN validation). */
   schemaInstalled(schemaId: number, schemaVersion: number): boolean;
+  /** A submit was accepted and is about to be dispatched. */
+  frameAccepted(): void;
   /** A submit was answered with RESULT_DROP without being dispatched. */
   frameRefused(reason: DropReason): void;
   /** Bytes moved on a connection (metrics). */

@@ -693,6 +693,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     frame.applyDeadline(metadata.latencyBudgetMs);
     frame.applyDeadline(session.defaultDeadlineMs);
     frame.applyDeadline(options.defaultDeadlineMs);
+    this.host.frameAccepted();
     this.host.dispatcher.submit(session, frame);
   }
 

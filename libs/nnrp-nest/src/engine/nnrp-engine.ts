@@ -104,7 +104,11 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
   }
 
   frameRefused(reason: DropReason): void {
-    this.events.frameDropped?.(reason);
+    this.events.frameDropped?.(reason, false);
+  }
+
+  frameAccepted(): void {
+    this.events.frameAccepted?.();
   }
 
   bytesTransferred(direction: 'in' | 'out', bytes: number): void {
@@ -124,7 +128,7 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
     if (outcome === 'completed') {
       this.events.frameCompleted?.(performance.now() - frame.acceptedAt);
     } else {
-      this.events.frameDropped?.(outcome);
+      this.events.frameDropped?.(outcome, true);
     }
   }
 

@@ -1,0 +1,57 @@
+import { AttackKind } from './attack-script';
+import { ConnectionOutcome } from './attack-runner';
+import { ControlStats } from './control-traffic';
+import { Finding } from './finding';
+import { FuzzConfig } from './fuzz-config';
+
+const MIB = 1024 * 1024;
+
+/** What one fuzz run did and found (written to bench/results/fuzz.json). */
+export interface FuzzReport {
+  readonly config: FuzzConfig;
+  readonly durationSeconds: number;
+  readonly packetsSent: number;
+  readonly packetsPerSecond: number;
+  /** Hostile connections made. */
+  readonly connections: number;
+  readonly crashes: number;
+  readonly server: {
+    readonly baselineRssMb: number;
+    readonly peakRssMb: number;
+    readonly finalRssMb: number;
+    readonly rssCeilingMb: number;
+    /** Connections still open on the server after the run (must be 0). */
+    readonly connectionsAfter: number;
+  };
+  readonly control: ControlStats;
+  /** Bad-connection outcomes histogram. */
+  readonly outcomes: Partial<Record<ConnectionOutcome, number>>;
+  /** Connections per attack kind. */
+  readonly attacks: Partial<Record<AttackKind, number>>;
+  /** ERROR codes the server sent, by hex code. */
+  readonly errorCodes: Record<string, number>;
+  readonly findings: {
+    readonly total: number;
+    readonly byKind: Record<string, number>;
+    readonly examples: readonly Finding[];
+  };
+}
+
+export function megabytes(bytes: number): number {
+  return Math.round((bytes / MIB) * 10) / 10;
+}
+
+/** A few lines for the console. */
+export function summarize(report: FuzzReport): string {
+  const { server, control, findings } = report;
+  const lines = [
+    `fuzz: ${report.packetsSent.toLocaleString('en-US')} packets over ${report.connections.toLocaleString('en-US')} connections in ${report.durationSeconds.toFixed(1)} s (${Math.round(report.packetsPerSecond).toLocaleString('en-US')} packets/s)`,
+    `server: crashes ${report.crashes}, RSS baseline ${server.baselineRssMb} MiB, peak ${server.peakRssMb} MiB (ceiling ${server.rssCeilingMb}), final ${server.finalRssMb} MiB, connections left ${server.connectionsAfter}`,
+    `control: ${control.ok.toLocaleString('en-US')} answers ok, ${control.failed} failed, ${control.reconnects} reconnects`,
+    `outcomes: ${JSON.stringify(report.outcomes)}`,
+    `error codes: ${JSON.stringify(report.errorCodes)}`,
+    `findings: ${findings.total} ${JSON.stringify(findings.byKind)}`,
+  ];
+  for (const example of findings.examples) lines.push(`  - ${example.kind}: ${example.detail}`);
+  return lines.join('\n');
+}
