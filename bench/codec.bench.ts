@@ -4,6 +4,8 @@
  * bench/results/codec.json. Run: `npm run bench:codec`.
  */
 import {
+  EMPTY_FRAME_SUBMIT,
+  EMPTY_RESULT_PUSH,
   decodeFrameSubmit,
   decodeHeader,
   decodePacket,
@@ -24,45 +26,19 @@ const RUNS = 5;
 const MIB = 1024 * 1024;
 
 const submit: FrameSubmitMetadata = {
-  srcWidth: 0,
-  srcHeight: 0,
-  tileWidth: 0,
-  tileHeight: 0,
-  tileCount: 0,
-  sectionCount: 0,
-  frameClass: 0,
-  inputProfile: 0,
-  tileIndexMode: 0,
+  ...EMPTY_FRAME_SUBMIT,
   latencyBudgetMs: 25,
-  targetFpsX100: 0,
-  retryOfFrame: 0,
-  tileBaseId: 0,
-  cameraBytes: 0,
-  tileIndexBytes: 0,
-  submitMode: 0,
-  budgetPolicy: 0,
   lossTolerancePolicy: 0xff,
-  objectRefMask: 0,
-  dependencyFrameId: 0,
   payloadKindBitmap: 2,
   payloadFrameCount: 1,
 };
 const result: ResultPushMetadata = {
+  ...EMPTY_RESULT_PUSH,
   statusCode: 200,
-  resultFlags: 0,
-  sectionCount: 0,
-  tileCount: 0,
   activeProfileId: 2,
   inferenceMs: 3,
   queueMs: 1,
   serverTotalMs: 4,
-  tileBaseId: 0,
-  tileIndexBytes: 0,
-  resultClass: 0,
-  appliedBudgetPolicy: 0,
-  reusedFrameId: 0,
-  coveredTileCount: 0,
-  droppedTileCount: 0,
   payloadKindBitmap: 2,
   payloadFrameCount: 1,
 };

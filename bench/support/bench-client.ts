@@ -1,5 +1,6 @@
 import { CarrierConnection, connectQuic, connectTcp, InboundStream } from '@nest-nnrp/nest';
 import {
+  EMPTY_FRAME_SUBMIT,
   encodeFrameSubmit,
   encodePacket,
   encodePacketParts,
@@ -11,30 +12,7 @@ import {
   StreamFramer,
 } from '@nest-nnrp/protocol';
 
-const TOKEN_SUBMIT: FrameSubmitMetadata = {
-  srcWidth: 0,
-  srcHeight: 0,
-  tileWidth: 0,
-  tileHeight: 0,
-  tileCount: 0,
-  sectionCount: 0,
-  frameClass: 0,
-  inputProfile: 0,
-  tileIndexMode: 0,
-  latencyBudgetMs: 0,
-  targetFpsX100: 0,
-  retryOfFrame: 0,
-  tileBaseId: 0,
-  cameraBytes: 0,
-  tileIndexBytes: 0,
-  submitMode: 0,
-  budgetPolicy: 0,
-  lossTolerancePolicy: 0,
-  objectRefMask: 0,
-  dependencyFrameId: 0,
-  payloadKindBitmap: 2,
-  payloadFrameCount: 0,
-};
+const TOKEN_SUBMIT: FrameSubmitMetadata = { ...EMPTY_FRAME_SUBMIT, payloadKindBitmap: 2 };
 const SUBMIT_META = encodeFrameSubmit(TOKEN_SUBMIT);
 const MIB = 1024 * 1024;
 

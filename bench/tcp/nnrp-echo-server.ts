@@ -1,9 +1,21 @@
-/** Bench server: the NNRP transport with an echo handler. Prints `READY <port>` when listening. */
+/**
+ * Bench server: the NNRP transport with an echo handler (route 0, any other route too), plus the
+ * comparison handlers of bench/compare on their route ids: the model, its streaming variant and
+ * the mixed-latency one. Prints `READY <port>` when listening.
+ */
 import 'reflect-metadata';
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { NnrpContext, NnrpEngine, NnrpResult, NnrpSubmit, NnrpTransport } from '@nest-nnrp/nest';
+import { from, Observable } from 'rxjs';
+import {
+  isSlowRequest,
+  ROUTE,
+  runModel,
+  slowDelay,
+  streamModel,
+} from '../compare/handler-logic';
 import { serveBenchControl } from './server-control';
 
 @Controller()
@@ -11,6 +23,29 @@ class EchoController {
   @NnrpSubmit()
   echo(@Payload() body: Buffer, @Ctx() ctx: NnrpContext): NnrpResult {
     return { body, payloadKindBitmap: ctx.submit?.payloadKindBitmap ?? 0 };
+  }
+
+  @NnrpSubmit({ routeId: ROUTE.model })
+  model(@Payload() body: Buffer): Buffer {
+    return runModel(body);
+  }
+
+  /** Every emission but the last goes out as a partial RESULT_PUSH. */
+  @NnrpSubmit({ routeId: ROUTE.stream })
+  stream(@Payload() body: Buffer): Observable<Buffer> {
+    return from(streamModel(body));
+  }
+
+  /**
+   * Slow for every 10th frame of a connection; the client's latency budget then makes the
+   * transport answer RESULT_DROP. The model runs first because the body is only borrowed while
+   * the frame is live.
+   */
+  @NnrpSubmit({ routeId: ROUTE.mixed })
+  async mixed(@Payload() body: Buffer, @Ctx() ctx: NnrpContext): Promise<Buffer> {
+    const output = runModel(body);
+    if (isSlowRequest(ctx.frameId)) await slowDelay();
+    return output;
   }
 }
 

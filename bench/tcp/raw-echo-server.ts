@@ -11,6 +11,7 @@ import {
   Packet,
   SessionStatus,
   StreamFramer,
+  EMPTY_RESULT_PUSH,
 } from '@nest-nnrp/protocol';
 import { serveBenchControl } from './server-control';
 
@@ -48,23 +49,9 @@ const server = createServer({ noDelay: true }, (socket) => {
       }
       if (header.messageType !== MessageType.FrameSubmit) return;
       const meta = encodeResultPush({
-        statusCode: 0,
-        resultFlags: 0,
-        sectionCount: 0,
-        tileCount: 0,
+        ...EMPTY_RESULT_PUSH,
         activeProfileId: 2,
-        inferenceMs: 0,
-        queueMs: 0,
-        serverTotalMs: 0,
-        tileBaseId: 0,
-        tileIndexBytes: 0,
-        resultClass: 0,
-        appliedBudgetPolicy: 0,
-        reusedFrameId: 0,
-        coveredTileCount: 0,
-        droppedTileCount: 0,
         payloadKindBitmap: 2,
-        payloadFrameCount: 0,
       });
       const parts = encodePacketParts(
         {

@@ -2,27 +2,21 @@ import {
   ClientHelloMetadata,
   FrameSubmitMetadata,
   InFlightPolicy,
-  InputProfile,
   PAYLOAD_KIND_MASK,
   PriorityClass,
   ProfileId,
+  profileBitmap,
   SessionCloseReason,
   SessionOpenMetadata,
   SessionPatchMetadata,
-  SubmitMode,
-  TileIndexMode,
   TOKEN_DELTA_SCHEMA_ID,
   TOKEN_DELTA_SCHEMA_VERSION,
   VERSION_MAJOR,
   WIRE_FORMAT,
+  EMPTY_FRAME_SUBMIT,
 } from '@nest-nnrp/protocol';
 
 // Defaults of the messages the client sends. Every value here passes the reference decoders.
-
-/** Profile bitmap bit of a profile id: bit (id − 1), so Python's 0x0001 is tensor (§9.4). */
-function profileBit(profileId: ProfileId): number {
-  return 1 << (profileId - 1);
-}
 
 /** The Python reference's capability values (control-plane.md §4.2). */
 const PYTHON_CODEC_BITMAP = 0x0003;
@@ -41,7 +35,7 @@ export const DEFAULT_CLIENT_HELLO: Readonly<
   minVersionMajor: VERSION_MAJOR,
   maxVersionMajor: VERSION_MAJOR,
   supportedWireFormatBitmap: 1 << WIRE_FORMAT,
-  supportedProfileBitmap: profileBit(ProfileId.Tensor) | profileBit(ProfileId.Token),
+  supportedProfileBitmap: profileBitmap([ProfileId.Tensor, ProfileId.Token]),
   supportedPayloadKindBitmap: PAYLOAD_KIND_MASK,
   supportedCodecBitmap: PYTHON_CODEC_BITMAP,
   supportedCompressionBitmap: PYTHON_COMPRESSION_BITMAP,
@@ -81,30 +75,7 @@ export const DEFAULT_SESSION_OPEN: Readonly<SessionOpenMetadata> = Object.freeze
 });
 
 /** The all-zero FRAME_SUBMIT: valid (no payload kind, inline, data-plane.md §2.2). */
-export const DEFAULT_FRAME_SUBMIT: Readonly<FrameSubmitMetadata> = Object.freeze({
-  srcWidth: 0,
-  srcHeight: 0,
-  tileWidth: 0,
-  tileHeight: 0,
-  tileCount: 0,
-  sectionCount: 0,
-  frameClass: 0,
-  inputProfile: InputProfile.Unspecified,
-  tileIndexMode: TileIndexMode.DenseRange,
-  latencyBudgetMs: 0,
-  targetFpsX100: 0,
-  retryOfFrame: 0,
-  tileBaseId: 0,
-  cameraBytes: 0,
-  tileIndexBytes: 0,
-  submitMode: SubmitMode.Inline,
-  budgetPolicy: 0,
-  lossTolerancePolicy: 0,
-  objectRefMask: 0,
-  dependencyFrameId: 0,
-  payloadKindBitmap: 0,
-  payloadFrameCount: 0,
-});
+export const DEFAULT_FRAME_SUBMIT: Readonly<FrameSubmitMetadata> = EMPTY_FRAME_SUBMIT;
 
 /** The empty SESSION_PATCH (no field selected). */
 export const DEFAULT_SESSION_PATCH: Readonly<SessionPatchMetadata> = Object.freeze({

@@ -9,7 +9,7 @@ import {
   ErrorCode,
   CONTROL_EXTENSION_FLAG_CRITICAL,
   isNnrpProtocolError,
-  ProfileId,
+  profileBitmap,
   ServerHelloAckMetadata,
   TransportId,
   TransportPolicy,
@@ -74,22 +74,6 @@ export function hasUnknownCriticalExtension(extensions: readonly ControlExtensio
       (entry.extFlags & CONTROL_EXTENSION_FLAG_CRITICAL) !== 0 &&
       !KNOWN_CLIENT_EXTENSIONS.has(entry.extType),
   );
-}
-
-/**
- * Profile bitmap ↔ profile id. The spec leaves the mapping open (control-plane.md §9.4); we use
- * bit (id − 1), which gives the Python client's 0x0001 = tensor.
- */
-export function profileBitmap(profiles: readonly number[]): number {
-  let bitmap = 0;
-  for (const id of profiles) if (id > ProfileId.Unspecified) bitmap |= 1 << (id - 1);
-  return bitmap >>> 0;
-}
-
-/** The session profile of a hello: the lowest accepted profile bit, or unspecified. */
-export function helloSessionProfile(acceptedProfileBitmap: number): number {
-  if (acceptedProfileBitmap === 0) return ProfileId.Unspecified;
-  return Math.log2(acceptedProfileBitmap & -acceptedProfileBitmap) + 1;
 }
 
 /**

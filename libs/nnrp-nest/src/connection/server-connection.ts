@@ -31,6 +31,7 @@ import {
   HeaderFlag,
   InFlightPolicy,
   isNnrpProtocolError,
+  lowestProfileOf,
   MessageType,
   messageTypeName,
   NnrpErrorKind,
@@ -69,7 +70,6 @@ import { CreditLedger } from '../session/credit-ledger';
 import { SessionConnection } from '../session/session-connection';
 import {
   hasUnknownCriticalExtension,
-  helloSessionProfile,
   serverHelloAck,
   splitHelloBody,
 } from './client-hello-negotiation';
@@ -412,7 +412,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
         const session = this.openSession({
           id,
           flow: 'hello',
-          profileId: helloSessionProfile(ack.metadata.acceptedProfileBitmap),
+          profileId: lowestProfileOf(ack.metadata.acceptedProfileBitmap),
           schemaId: 0,
           schemaVersion: 0,
           priorityClass: 0,
@@ -728,31 +728,19 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     const patch = decodeSessionPatch(packet.metadata);
     const session = this.sessionFor(packet.header.sessionId, 0);
     if (!session) return;
-    session.holdResults();
-    this.serialControl(async () => {
-      let ack: SessionPatchAckMetadata;
-      try {
-        const shaped = await this.host.dispatcher.patch(session, patch, packet.body);
-        ack = { ...defaultPatchAck(session, patch), ...shaped };
-      } catch (error) {
-        this.host.logger?.warn?.(`patch handler failed: ${(error as Error).message}`);
-        ack = {
-          ...defaultPatchAck(session, patch),
-          ackStatus: PatchAckStatus.Rejected,
-          rejectReason: PatchRejectReason.UnsupportedStrategy,
-          appliedPatchMask: 0,
-          rejectedPatchMask: patch.patchMask,
-        };
-      }
+    this.answerControl(session, MessageType.SessionPatchAck, 'patch', async (failed) => {
+      const base = defaultPatchAck(session, patch);
+      const ack: SessionPatchAckMetadata = failed
+        ? {
+            ...base,
+            ackStatus: PatchAckStatus.Rejected,
+            rejectReason: PatchRejectReason.UnsupportedStrategy,
+            appliedPatchMask: 0,
+            rejectedPatchMask: patch.patchMask,
+          }
+        : { ...base, ...(await this.host.dispatcher.patch(session, patch, packet.body)) };
       if (ack.ackStatus !== PatchAckStatus.Rejected) session.profileId = ack.effectiveProfileId;
-      this.send(
-        { messageType: MessageType.SessionPatchAck, sessionId: session.id },
-        encodeSessionPatchAck(ack),
-        EMPTY,
-        undefined,
-        false,
-      );
-      session.releaseResults();
+      return encodeSessionPatchAck(ack);
     });
   }
 
@@ -761,26 +749,40 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     const request = decodeSessionMigrate(packet.metadata);
     const session = this.sessionFor(packet.header.sessionId, 0);
     if (!session) return;
-    session.holdResults();
-    this.serialControl(async () => {
-      let ack: SessionMigrateAckMetadata;
-      try {
-        const shaped = await this.host.dispatcher.migrate(session, request);
-        ack = { ...defaultMigrateAck(session, request), ...shaped };
-      } catch (error) {
-        this.host.logger?.warn?.(`migrate handler failed: ${(error as Error).message}`);
-        ack = { ...defaultMigrateAck(session, request), acceptCode: MIGRATE_REJECTED };
-      }
+    this.answerControl(session, MessageType.SessionMigrateAck, 'migrate', async (failed) => {
+      const base = defaultMigrateAck(session, request);
+      const ack: SessionMigrateAckMetadata = failed
+        ? { ...base, acceptCode: MIGRATE_REJECTED }
+        : { ...base, ...(await this.host.dispatcher.migrate(session, request)) };
+      // §4.11: never below what the client already has.
       if (ack.resumeFromFrameId < request.lastResultFrameId) {
         ack.resumeFromFrameId = request.lastResultFrameId;
       }
-      this.send(
-        { messageType: MessageType.SessionMigrateAck, sessionId: session.id },
-        encodeSessionMigrateAck(ack),
-        EMPTY,
-        undefined,
-        false,
-      );
+      return encodeSessionMigrateAck(ack);
+    });
+  }
+
+  /**
+   * Answers a client's PATCH or MIGRATE with its ack as the session's next packet (§6.3):
+   * results are held meanwhile, acks leave in request order. `metadata(false)` asks the
+   * application; if it throws, `metadata(true)` builds the refusal.
+   */
+  private answerControl(
+    session: NnrpSession,
+    ackType: MessageType,
+    what: string,
+    metadata: (failed: boolean) => Promise<Buffer>,
+  ): void {
+    session.holdResults();
+    this.serialControl(async () => {
+      let ack: Buffer;
+      try {
+        ack = await metadata(false);
+      } catch (error) {
+        this.host.logger?.warn?.(`${what} handler failed: ${(error as Error).message}`);
+        ack = await metadata(true);
+      }
+      this.send({ messageType: ackType, sessionId: session.id }, ack, EMPTY, undefined, false);
       session.releaseResults();
     });
   }

@@ -1,4 +1,5 @@
 import {
+  EMPTY_RESULT_PUSH,
   ClientHelloMetadata,
   encodeControlExtensions,
   encodeError,
@@ -105,23 +106,8 @@ export function openAckPacket(
 
 /** RESULT_PUSH metadata of a complete, non-tensor result. */
 export const COMPLETE_RESULT: Readonly<ResultPushMetadata> = Object.freeze({
-  statusCode: 0,
-  resultFlags: 0,
-  sectionCount: 0,
-  tileCount: 0,
+  ...EMPTY_RESULT_PUSH,
   activeProfileId: 2,
-  inferenceMs: 0,
-  queueMs: 0,
-  serverTotalMs: 0,
-  tileBaseId: 0,
-  tileIndexBytes: 0,
-  resultClass: ResultClass.Complete,
-  appliedBudgetPolicy: 0,
-  reusedFrameId: 0,
-  coveredTileCount: 0,
-  droppedTileCount: 0,
-  payloadKindBitmap: 0,
-  payloadFrameCount: 0,
 });
 
 /** How a result says "partial" (decisions.md §12 sets both). */

@@ -1,26 +1,4 @@
-import { NnrpErrorKind } from '../../src/errors/nnrp-error-kind';
-import { NnrpProtocolError } from '../../src/errors/nnrp-protocol-error';
-
-/** Runs `fn` and asserts it throws NnrpProtocolError of `kind` (and `field`, when given). */
-export function expectProtocolError(fn: () => unknown, kind: NnrpErrorKind, field?: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(NnrpProtocolError);
-  const error = caught as NnrpProtocolError;
-  expect(error.kind).toBe(kind);
-  if (field !== undefined) {
-    expect(error.field).toBe(field);
-  }
-}
-
-/** Hex (spaces allowed) → Buffer. */
-export function hex(text: string): Buffer {
-  return Buffer.from(text.replace(/\s+/g, ''), 'hex');
-}
+export { hex, expectProtocolError } from '../support/protocol-assertions';
 
 /** True when `view` shares memory with `body` and lies inside it (a zero-copy view). */
 export function isViewInto(view: ArrayBufferView, body: Buffer): boolean {

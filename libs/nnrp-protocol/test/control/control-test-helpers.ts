@@ -1,30 +1,9 @@
+import { thrownBy } from '../support/protocol-assertions';
+export { hex, thrownBy, expectProtocolError } from '../support/protocol-assertions';
 import fc from 'fast-check';
-import { NnrpErrorKind } from '../../src/errors/nnrp-error-kind';
 import { NnrpProtocolError } from '../../src/errors/nnrp-protocol-error';
 
 // Helpers shared by the control-plane, header and framer specs.
-
-/** Bytes from a spaced hex dump, as printed in control-plane.md. */
-export function hex(dump: string): Buffer {
-  return Buffer.from(dump.replace(/\s+/g, ''), 'hex');
-}
-
-/** What `fn` threw (undefined when it returned). */
-export function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
-/** Asserts that `fn` throws an NnrpProtocolError of `kind` naming `field`. */
-export function expectProtocolError(fn: () => unknown, kind: NnrpErrorKind, field: string): void {
-  const error = thrownBy(fn);
-  expect(error).toBeInstanceOf(NnrpProtocolError);
-  expect(error).toMatchObject({ kind, field });
-}
 
 /** Asserts that `fn` either returns or throws an NnrpProtocolError (never anything else). */
 export function expectOnlyProtocolErrors(fn: () => unknown): void {

@@ -3,6 +3,7 @@ import { MessageType } from '../../src/header/message-type';
 import { decodePacket } from '../../src/packet/packet';
 import {
   decodeFrameSubmit,
+  EMPTY_FRAME_SUBMIT,
   encodeFrameSubmit,
   FRAME_SUBMIT_METADATA_LEN,
   FrameSubmitMetadata,
@@ -21,30 +22,7 @@ import {
   zeroBlock,
 } from './protocol-test-helpers';
 
-const ZERO: FrameSubmitMetadata = {
-  srcWidth: 0,
-  srcHeight: 0,
-  tileWidth: 0,
-  tileHeight: 0,
-  tileCount: 0,
-  sectionCount: 0,
-  frameClass: 0,
-  inputProfile: InputProfile.Unspecified,
-  tileIndexMode: TileIndexMode.DenseRange,
-  latencyBudgetMs: 0,
-  targetFpsX100: 0,
-  retryOfFrame: 0,
-  tileBaseId: 0,
-  cameraBytes: 0,
-  tileIndexBytes: 0,
-  submitMode: SubmitMode.Inline,
-  budgetPolicy: 0,
-  lossTolerancePolicy: 0,
-  objectRefMask: 0,
-  dependencyFrameId: 0,
-  payloadKindBitmap: 0,
-  payloadFrameCount: 0,
-};
+const ZERO: FrameSubmitMetadata = { ...EMPTY_FRAME_SUBMIT };
 
 // data-plane.md §15: token FRAME_SUBMIT, 25 ms budget, inherit loss tolerance, one chunk.
 const WORKED_HEADER =

@@ -1,25 +1,10 @@
+import { expectProtocolError } from '../support/protocol-assertions';
+export { hex, expectProtocolError } from '../support/protocol-assertions';
 import fc from 'fast-check';
 import { NnrpErrorKind } from '../../src/errors/nnrp-error-kind';
 import { NnrpProtocolError } from '../../src/errors/nnrp-protocol-error';
 
 // Test helpers shared by the data, cache and schema codec specs.
-
-/** Bytes from a spaced hex dump, as printed in the specs. */
-export function hex(dump: string): Buffer {
-  return Buffer.from(dump.replace(/\s+/g, ''), 'hex');
-}
-
-/** Asserts that `fn` throws an NnrpProtocolError of `kind` naming `field`. */
-export function expectProtocolError(fn: () => unknown, kind: NnrpErrorKind, field: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(NnrpProtocolError);
-  expect(caught).toMatchObject({ kind, field });
-}
 
 /** Arbitrary unsigned integer of `bits` bits. */
 export function uint(bits: 8 | 16 | 32): fc.Arbitrary<number> {

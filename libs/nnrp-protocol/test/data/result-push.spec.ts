@@ -3,6 +3,7 @@ import {
   BudgetPolicy,
   checkResultPushSemantics,
   decodeResultPush,
+  EMPTY_RESULT_PUSH,
   encodeResultPush,
   PayloadKind,
   RESULT_PUSH_METADATA_LEN,
@@ -20,25 +21,7 @@ import {
   zeroBlock,
 } from './protocol-test-helpers';
 
-const ZERO: ResultPushMetadata = {
-  statusCode: 0,
-  resultFlags: 0,
-  sectionCount: 0,
-  tileCount: 0,
-  activeProfileId: 0,
-  inferenceMs: 0,
-  queueMs: 0,
-  serverTotalMs: 0,
-  tileBaseId: 0,
-  tileIndexBytes: 0,
-  resultClass: ResultClass.Complete,
-  appliedBudgetPolicy: 0,
-  reusedFrameId: 0,
-  coveredTileCount: 0,
-  droppedTileCount: 0,
-  payloadKindBitmap: 0,
-  payloadFrameCount: 0,
-};
+const ZERO: ResultPushMetadata = { ...EMPTY_RESULT_PUSH };
 
 // data-plane.md §15: token RESULT_PUSH, status 200, profile 2, timings 3/1/4 ms, one frame.
 const WORKED_META = `c800 0000 0000 0000 0200 0000 0300 0100 0400 0000 00000000 00000000

@@ -25,3 +25,4 @@ export * from './transport-probe';
 export * from './transport-probe-ack';
 export * from './result-hint-vocabulary';
 export * from './result-hint';
+export * from './profile-bitmap';

@@ -168,6 +168,35 @@ export function decodeFrameSubmit(
 }
 
 /**
+ * An all-zero FRAME_SUBMIT: valid as is (payload kinds 0, inline, data-plane.md §2.2), and the
+ * base every sender spreads its own fields over.
+ */
+export const EMPTY_FRAME_SUBMIT: Readonly<FrameSubmitMetadata> = Object.freeze({
+  srcWidth: 0,
+  srcHeight: 0,
+  tileWidth: 0,
+  tileHeight: 0,
+  tileCount: 0,
+  sectionCount: 0,
+  frameClass: 0,
+  inputProfile: 0,
+  tileIndexMode: 0,
+  latencyBudgetMs: 0,
+  targetFpsX100: 0,
+  retryOfFrame: 0,
+  tileBaseId: 0,
+  cameraBytes: 0,
+  tileIndexBytes: 0,
+  submitMode: 0,
+  budgetPolicy: 0,
+  lossTolerancePolicy: 0,
+  objectRefMask: 0,
+  dependencyFrameId: 0,
+  payloadKindBitmap: 0,
+  payloadFrameCount: 0,
+});
+
+/**
  * Encodes FRAME_SUBMIT metadata (72 bytes, reserved zero), refusing what the decoder refuses.
  * `tileIndexBytes` is written at bytes 32..35 (decisions.md §3); a Rust 3.8 peer only accepts
  * it when it is 0.

@@ -121,6 +121,27 @@ export function decodeResultPush(src: Buffer): ResultPushMetadata {
   return metadata;
 }
 
+/** An all-zero RESULT_PUSH (a complete, non-tensor result): the base senders spread over. */
+export const EMPTY_RESULT_PUSH: Readonly<ResultPushMetadata> = Object.freeze({
+  statusCode: 0,
+  resultFlags: 0,
+  sectionCount: 0,
+  tileCount: 0,
+  activeProfileId: 0,
+  inferenceMs: 0,
+  queueMs: 0,
+  serverTotalMs: 0,
+  tileBaseId: 0,
+  tileIndexBytes: 0,
+  resultClass: 0,
+  appliedBudgetPolicy: 0,
+  reusedFrameId: 0,
+  coveredTileCount: 0,
+  droppedTileCount: 0,
+  payloadKindBitmap: 0,
+  payloadFrameCount: 0,
+});
+
 /** Encodes RESULT_PUSH metadata (64 bytes, reserved zero), refusing what the decoder refuses. */
 export function encodeResultPush(m: ResultPushMetadata): Buffer {
   validateResultPushFields(m);
