@@ -55,7 +55,9 @@ export function loadConformanceCases(dir = UPSTREAM_DIR): ConformanceCase[] {
   for (const file of suite.case_manifests) {
     const manifest = readJson<CaseManifest>(join(dir, file));
     if (manifest.protocol_version !== suite.protocol_version) {
-      throw new Error(`${file}: protocol ${manifest.protocol_version}, not ${suite.protocol_version}`);
+      throw new Error(
+        `${file}: protocol ${manifest.protocol_version}, not ${suite.protocol_version}`,
+      );
     }
     for (const entry of manifest.cases) {
       if (!STATUSES.includes(entry.status)) {
@@ -100,7 +102,9 @@ const TEST_DECLARATION = /\b(it|test)(\.failing)?\(\s*(['"`])((?:(?!\3)[^\\]|\\.
 /** The test titles declared in `*.spec.ts` files of `dir` (default: this folder). */
 export function declaredTests(dir = CONFORMANCE_TEST_DIR): DeclaredTest[] {
   const tests: DeclaredTest[] = [];
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.spec.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.spec.ts'))
+    .sort()) {
     const source = readFileSync(join(dir, file), 'utf8');
     for (const match of source.matchAll(TEST_DECLARATION)) {
       tests.push({ file, title: match[4], knownFailure: match[2] !== undefined });

@@ -138,10 +138,12 @@ export function expectVectorHolds(name: string): void {
     }
     return;
   }
-  expect(() => recipe.decode(bytes)).toThrow(NnrpProtocolError);
-  expect(protocolErrorOf(() => recipe.decode(bytes))?.kind).toBe(
-    REFERENCE_ERROR_KIND[vector.error ?? ''],
-  );
+  const error = protocolErrorOf(() => recipe.decode(bytes));
+  expect(error).toBeInstanceOf(NnrpProtocolError);
+  expect(error?.kind).toBe(REFERENCE_ERROR_KIND[vector.error ?? '']);
+  // The reference names the field, enum or rule it refused: ours must be the same one.
+  const named = vector.error_detail?.match(/(?:field|enum_name|rule): "([^"]+)"/)?.[1];
+  if (named !== undefined) expect(error?.field).toBe(named);
 }
 
 /** The NnrpProtocolError `fn` throws, or `undefined` when it does not throw one. */

@@ -23,8 +23,17 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -85,12 +94,29 @@ function parseOptions(argv: readonly string[]): Options {
   return options;
 }
 
-/** The environment of a fresh shell: none of the npm variables of `npm run`, no preloads. */
+/** npm settings of the machine (registry, proxy, cache, CA) that a fresh shell would have too. */
+const KEPT_NPM_CONFIG = new Set(
+  [
+    'registry',
+    'cache',
+    'userconfig',
+    'globalconfig',
+    'cafile',
+    'proxy',
+    'https_proxy',
+    'noproxy',
+  ].map((key) => `npm_config_${key}`),
+);
+
+/**
+ * The environment of a fresh shell in the app folder: none of what `npm run` adds for this
+ * repository (its package, its prefix, its `.npmrc` settings), no preloads.
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^npm_/i.test(key) || key === 'NODE_OPTIONS' || key === 'NODE_PATH') continue;
-    if (key === 'INIT_CWD') continue;
+    if (/^npm_/i.test(key) && !KEPT_NPM_CONFIG.has(key.toLowerCase())) continue;
+    if (key === 'NODE_OPTIONS' || key === 'NODE_PATH' || key === 'INIT_CWD') continue;
     env[key] = value;
   }
   return { ...env, ...extra };
@@ -266,106 +292,85 @@ const TSCONFIG_NODE10 = {
   compilerOptions: { module: 'commonjs', moduleResolution: 'node10', noEmit: true },
 };
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
-  const started = Date.now();
-  const step = (message: string): void =>
-    console.log(`[consumer ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+type Step = (message: string) => void;
 
-  const root = readJson<Manifest>(join(REPO, 'package.json'));
-  const version = root.version!;
-  await run(process.execPath, ['scripts/sync-versions.js', '--check'], { cwd: REPO });
-  if (!options.skipPack) {
-    step('npm run pack');
-    await run('npm', ['run', '--silent', 'pack'], { cwd: REPO, timeoutMs: 120_000 });
-  }
-  const tarballs = {
-    protocol: join(PACK_DIR, `nest-nnrp-protocol-${version}.tgz`),
-    nest: join(PACK_DIR, `nest-nnrp-nest-${version}.tgz`),
+interface Tarballs {
+  protocol: string;
+  nest: string;
+}
+
+/** Writes the app's package.json and installs it: tarballs, Nest, TypeScript; no optionals. */
+async function installApp(
+  app: string,
+  tarballs: Tarballs,
+  root: Manifest,
+  options: Options,
+  step: Step,
+): Promise<void> {
+  const manifest: Manifest & Record<string, unknown> = {
+    name: 'nnrp-consumer-app',
+    version: '0.0.0',
+    private: true,
+    dependencies: {
+      '@nest-nnrp/nest': `file:${tarballs.nest}`,
+      '@nest-nnrp/protocol': `file:${tarballs.protocol}`,
+      '@nestjs/common': options.nest,
+      '@nestjs/core': options.nest,
+      '@nestjs/microservices': options.nest,
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.1',
+      ...options.deps,
+    },
+    devDependencies: {
+      typescript: root.devDependencies?.typescript ?? '^5.9.0',
+      '@types/node': root.devDependencies?.['@types/node'] ?? '^20.0.0',
+    },
   };
-  for (const tarball of Object.values(tarballs)) {
-    if (!existsSync(tarball)) throw new Error(`${tarball} is missing (npm run pack)`);
+  writeFile(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  step(`npm install in ${app} (Nest ${options.nest})`);
+  const args = ['install', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error'];
+  if (options.legacyPeerDeps) args.push('--legacy-peer-deps');
+  await run('npm', args, { cwd: app, timeoutMs: INSTALL_TIMEOUT_MS });
+  const installed = (name: string): string | undefined =>
+    readJson<Manifest>(join(app, 'node_modules', name, 'package.json')).version;
+  step(
+    `installed @nestjs/core ${installed('@nestjs/core')}, rxjs ${installed('rxjs')}, ` +
+      `reflect-metadata ${installed('reflect-metadata')}; checking the packages`,
+  );
+}
+
+/** Writes the README examples and the verifier, type-checks them twice and compiles them. */
+async function compileApp(app: string, examples: Map<string, string>, step: Step): Promise<void> {
+  for (const [file, code] of examples) writeFile(join(app, file), code);
+  writeFile(
+    join(app, 'src', 'verify.ts'),
+    readFileSync(join(__dirname, 'fixture', 'verify.ts'), 'utf8'),
+  );
+  writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+  writeFile(join(app, 'tsconfig.node10.json'), `${JSON.stringify(TSCONFIG_NODE10, null, 2)}\n`);
+  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+  step('tsc (node10 resolution, no emit)');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: app });
+  step('tsc (nodenext resolution)');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app });
+}
+
+/** Runs the protocol example, then the service with its clients and the verifier. */
+async function runApp(app: string, serviceLog: string[], step: Step): Promise<void> {
+  const codec = await run(process.execPath, ['dist/codec.js'], { cwd: app });
+  if (
+    !/^PING 42n\s*$/m.test(codec.stdout) ||
+    !/^CLOSE 0n bye$/m.test(codec.stdout) ||
+    !/^rejected: /m.test(codec.stdout)
+  ) {
+    throw new Error(`the protocol README example printed:\n${codec.stdout}`);
   }
-  const examples = readmeExamples();
 
-  const app = mkdtempSync(join(realpathSync(tmpdir()), 'nnrp-consumer-'));
-  if (!relative(REPO, app).startsWith('..')) throw new Error(`${app} is inside the repository`);
-  let service: ChildProcess | undefined;
-  const serviceLog: string[] = [];
+  step('starting the README microservice');
+  const { child, port } = await startService(app, serviceLog);
   try {
-    const manifest: Manifest & Record<string, unknown> = {
-      name: 'nnrp-consumer-app',
-      version: '0.0.0',
-      private: true,
-      dependencies: {
-        '@nest-nnrp/nest': `file:${tarballs.nest}`,
-        '@nest-nnrp/protocol': `file:${tarballs.protocol}`,
-        '@nestjs/common': options.nest,
-        '@nestjs/core': options.nest,
-        '@nestjs/microservices': options.nest,
-        'reflect-metadata': '^0.2.2',
-        rxjs: '^7.8.1',
-        ...options.deps,
-      },
-      devDependencies: {
-        typescript: root.devDependencies?.typescript ?? '^5.9.0',
-        '@types/node': root.devDependencies?.['@types/node'] ?? '^20.0.0',
-      },
-    };
-    writeFile(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    step(`npm install in ${app} (Nest ${options.nest})`);
-    const installArgs = [
-      'install',
-      '--omit=optional',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-    ];
-    if (options.legacyPeerDeps) installArgs.push('--legacy-peer-deps');
-    await run('npm', installArgs, { cwd: app, timeoutMs: INSTALL_TIMEOUT_MS });
-    const installed = (name: string): string | undefined =>
-      readJson<Manifest>(join(app, 'node_modules', name, 'package.json')).version;
-    const nestVersion = installed('@nestjs/core');
-    step(
-      `installed @nestjs/core ${nestVersion}, rxjs ${installed('rxjs')}, ` +
-        `reflect-metadata ${installed('reflect-metadata')}; checking the packages`,
-    );
-
-    checkInstalled(app, version);
-    await run(
-      process.execPath,
-      [
-        join(REPO, 'scripts', 'check-package-imports.js'),
-        join(app, 'node_modules', '@nest-nnrp', 'protocol'),
-        join(app, 'node_modules', '@nest-nnrp', 'nest'),
-      ],
-      { cwd: app },
-    );
-
-    for (const [file, code] of examples) writeFile(join(app, file), code);
-    writeFile(
-      join(app, 'src', 'verify.ts'),
-      readFileSync(join(__dirname, 'fixture', 'verify.ts'), 'utf8'),
-    );
-    writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
-    writeFile(join(app, 'tsconfig.node10.json'), `${JSON.stringify(TSCONFIG_NODE10, null, 2)}\n`);
-    const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-    step('tsc (node10 resolution, no emit)');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.node10.json'], { cwd: app });
-    step('tsc (nodenext resolution)');
-    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app });
-
-    const codec = await run(process.execPath, ['dist/codec.js'], { cwd: app });
-    if (!/^PING 42n\s*$/m.test(codec.stdout) || !/^CLOSE 0n bye$/m.test(codec.stdout)) {
-      throw new Error(`the protocol README example printed:\n${codec.stdout}`);
-    }
-    if (!/^rejected: /m.test(codec.stdout)) throw new Error('the codec example rejected nothing');
-
-    step('starting the README microservice');
-    const started_ = await startService(app, serviceLog);
-    service = started_.child;
-    const env = cleanEnv({ NNRP_PORT: String(started_.port) });
-    step(`listening on ${started_.port}; README client, proxy client, verifier`);
+    const env = cleanEnv({ NNRP_PORT: String(port) });
+    step(`listening on ${port}; README client, proxy client, verifier`);
     const client = await run(process.execPath, ['dist/client.js'], { cwd: app, env });
     if (!client.stdout.includes(`echo: ${ECHO_TEXT}`)) {
       throw new Error(`the README client printed:\n${client.stdout}${client.stderr}`);
@@ -377,15 +382,59 @@ async function main(): Promise<void> {
     const verify = await run(process.execPath, ['dist/verify.js'], { cwd: app, env });
     process.stdout.write(verify.stdout);
     step('stopping the service (SIGTERM)');
-    const stopping = service;
-    service = undefined;
-    await stopService(stopping);
+    await stopService(child);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = Date.now();
+  const step: Step = (message) =>
+    console.log(`[consumer ${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
+
+  const root = readJson<Manifest>(join(REPO, 'package.json'));
+  const version = root.version!;
+  await run(process.execPath, ['scripts/sync-versions.js', '--check'], { cwd: REPO });
+  if (!options.skipPack) {
+    step('npm run pack');
+    await run('npm', ['run', '--silent', 'pack'], { cwd: REPO, timeoutMs: 120_000 });
+  }
+  const tarballs: Tarballs = {
+    protocol: join(PACK_DIR, `nest-nnrp-protocol-${version}.tgz`),
+    nest: join(PACK_DIR, `nest-nnrp-nest-${version}.tgz`),
+  };
+  for (const tarball of Object.values(tarballs)) {
+    if (!existsSync(tarball)) throw new Error(`${tarball} is missing (npm run pack)`);
+  }
+  const examples = readmeExamples();
+
+  const app = mkdtempSync(join(realpathSync(tmpdir()), 'nnrp-consumer-'));
+  if (!relative(REPO, app).startsWith('..')) throw new Error(`${app} is inside the repository`);
+  const serviceLog: string[] = [];
+  try {
+    await installApp(app, tarballs, root, options, step);
+    checkInstalled(app, version);
+    await run(
+      process.execPath,
+      [
+        join(REPO, 'scripts', 'check-package-imports.js'),
+        join(app, 'node_modules', '@nest-nnrp', 'protocol'),
+        join(app, 'node_modules', '@nest-nnrp', 'nest'),
+      ],
+      { cwd: app },
+    );
+    await compileApp(app, examples, step);
+    await runApp(app, serviceLog, step);
+    const nestVersion = readJson<Manifest>(
+      join(app, 'node_modules', '@nestjs', 'core', 'package.json'),
+    ).version;
     step(`ok: Nest ${nestVersion}, @nest-nnrp/* ${version}`);
   } catch (error) {
     if (serviceLog.length > 0) console.error(`--- service output\n${serviceLog.join('')}`);
     throw error;
   } finally {
-    if (service && service.exitCode === null) service.kill('SIGKILL');
     if (options.keep) console.log(`kept ${app}`);
     else rmSync(app, { recursive: true, force: true });
   }

@@ -58,6 +58,18 @@ describe.each(CARRIER_MODES)('CLIENT_HELLO flow (Python client) over %s', (mode)
     if (outcome.kind === 'result') expect(outcome.body.toString()).toBe('tile');
   });
 
+  it('answers TRANSPORT_PROBE before the handshake, echoing the probe id', async () => {
+    const client = await connectClient(server);
+    const probe = await client.probe(4096);
+    expect(probe.ack.probeId).toBeGreaterThan(0);
+    expect(probe.rttMs).toBeGreaterThanOrEqual(0);
+    // The connection is still usable for a handshake afterwards.
+    const session = await client.hello();
+    expect((await session.submit(Buffer.from('x'), { payloadKindBitmap: 1 }).done).kind).toBe(
+      'result',
+    );
+  });
+
   it('answers PING with PONG and keeps hello clients alive with PINGs', async () => {
     const client = await connectClient(server);
     let pings = 0;

@@ -1,4 +1,3 @@
-import { generate } from 'selfsigned';
 import { QuicCarrierError, quicheErrorMessage } from './quic-carrier-error';
 import type { QuicServerTlsMaterial } from './quiche-config-factory';
 
@@ -22,6 +21,8 @@ export async function generateDevCertificate(): Promise<QuicServerTlsMaterial> {
     notBeforeDate.getTime() + DEV_CERTIFICATE_LIFETIME_DAYS * MS_PER_DAY,
   );
   try {
+    // Loaded on demand: only `dev: true` listeners need it (an optional dependency).
+    const { generate } = await import('selfsigned');
     const pems = await generate([{ name: 'commonName', value: DEV_CERTIFICATE_HOST }], {
       keyType: 'ec',
       curve: 'P-256',

@@ -1,0 +1,102 @@
+/** The comparison's targets for NNRP over TCP, each judged against rows of the same run. */
+import type { CellFigures, CellSummary, TargetOutcome } from './report-types';
+import type { TransportId } from './transports';
+
+interface TargetSpec {
+  id: string;
+  description: string;
+  workload: string;
+  reference: TransportId;
+  /** NNRP's figure over the reference's, or for latency the reference's limit over NNRP's. */
+  ratio: (nnrp: CellFigures, reference: CellFigures) => number;
+  threshold: number;
+  unit: string;
+}
+
+const framesRatio = (nnrp: CellFigures, ref: CellFigures): number =>
+  nnrp.framesPerSecond.median / ref.framesPerSecond.median;
+const mibRatio = (nnrp: CellFigures, ref: CellFigures): number =>
+  nnrp.mibPerSecond.median / ref.mibPerSecond.median;
+
+export const TARGETS: readonly TargetSpec[] = [
+  {
+    id: 'T1',
+    description: 'frames/s at 64 B, 8 x 16 in flight >= 0.8x raw node:net',
+    workload: 'echo-64B-8x16',
+    reference: 'raw-net',
+    ratio: framesRatio,
+    threshold: 0.8,
+    unit: 'x raw',
+  },
+  {
+    id: 'T2',
+    description: 'frames/s at 64 B, 8 x 16 in flight >= 2x Nest TCP',
+    workload: 'echo-64B-8x16',
+    reference: 'nest-tcp',
+    ratio: framesRatio,
+    threshold: 2,
+    unit: 'x Nest TCP',
+  },
+  {
+    id: 'T3',
+    description: 'frames/s at 64 B, 8 x 16 in flight >= 10x Nest gRPC',
+    workload: 'echo-64B-8x16',
+    reference: 'nest-grpc',
+    ratio: framesRatio,
+    threshold: 10,
+    unit: 'x Nest gRPC',
+  },
+  {
+    id: 'T4',
+    description: 'lock-step 64 B p50 <= 1.3x raw node:net',
+    workload: 'echo-64B-1x1',
+    reference: 'raw-net',
+    // Reported as NNRP p50 / raw p50; met when <= 1.3 (see judge()).
+    ratio: (nnrp, ref) => nnrp.p50Us.median / ref.p50Us.median,
+    threshold: 1.3,
+    unit: 'x raw p50',
+  },
+  {
+    id: 'T5',
+    description: '1 MiB throughput (8 x 16 in flight) >= 80% of raw node:net',
+    workload: 'echo-1MiB-8x16',
+    reference: 'raw-net',
+    ratio: mibRatio,
+    threshold: 0.8,
+    unit: 'x raw',
+  },
+  {
+    id: 'T6',
+    description: '1 MiB throughput (8 x 16 in flight) >= 4x Nest gRPC',
+    workload: 'echo-1MiB-8x16',
+    reference: 'nest-grpc',
+    ratio: mibRatio,
+    threshold: 4,
+    unit: 'x Nest gRPC',
+  },
+];
+
+/** Judges every target on the cells of one run. */
+export function judgeTargets(cells: CellSummary[]): TargetOutcome[] {
+  const figures = (transport: TransportId, workload: string): CellFigures | undefined =>
+    cells.find((c) => c.transport === transport && c.workload === workload)?.figures;
+  return TARGETS.map((target) => {
+    const nnrp = figures('nnrp-tcp', target.workload);
+    const reference = figures(target.reference, target.workload);
+    const base = { id: target.id, description: target.description, workload: target.workload };
+    if (!nnrp || !reference) {
+      const missing = !nnrp ? 'nnrp-tcp' : target.reference;
+      return { ...base, verdict: 'n/a', detail: `no measurement of ${missing} (cell failed)` };
+    }
+    const actual = target.ratio(nnrp, reference);
+    // Latency targets are upper bounds, throughput targets lower bounds.
+    const upperBound = target.id === 'T4';
+    const met = upperBound ? actual <= target.threshold : actual >= target.threshold;
+    return {
+      ...base,
+      actual,
+      verdict: met ? 'met' : 'missed',
+      detail: `${actual.toFixed(2)} ${target.unit} (needs ${upperBound ? '<=' : '>='} ${target.threshold})`,
+    };
+  });
+}
