@@ -196,10 +196,7 @@ export class ConformanceController {
     return from(
       chunks.map((chunk, i) => {
         const last = i === chunks.length - 1;
-        const build = buildTokenBody([
-          { text: chunk.text.toUpperCase(), partial: !last, terminal: last },
-        ]);
-        return { ...build };
+        return buildTokenBody([{ text: chunk.text.toUpperCase(), partial: !last, terminal: last }]);
       }),
     );
   }
@@ -267,9 +264,8 @@ export class ConformanceController {
       ...descriptor,
       payload: Buffer.from(payload),
     });
-    const single = (views: readonly TypedPayloadFrameView[]): NnrpResult => ({
-      ...buildTypedPayloadBody({ payloadKindBitmap: kinds, frames: views.map(frameInput) }),
-    });
+    const single = (views: readonly TypedPayloadFrameView[]): NnrpResult =>
+      buildTypedPayloadBody({ payloadKindBitmap: kinds, frames: views.map(frameInput) });
     const schema = this.probe.engine.schemas.get(
       frames[0].descriptor.schemaId,
       frames[0].descriptor.schemaVersion,
@@ -282,12 +278,12 @@ export class ConformanceController {
   @NnrpSubmit({ routeId: Route.typedStream })
   typedStream(): Observable<NnrpResult> {
     return from(
-      STREAMED_DESCRIPTORS.map((descriptor, i) => ({
-        ...buildTypedPayloadBody({
+      STREAMED_DESCRIPTORS.map((descriptor, i) =>
+        buildTypedPayloadBody({
           payloadKindBitmap: STRUCTURED_EVENT,
           frames: [{ ...descriptor, payload: Buffer.from(`event-${i}`) }],
         }),
-      })),
+      ),
     );
   }
 

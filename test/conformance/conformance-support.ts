@@ -2,6 +2,7 @@ import {
   buildTensorSubmitBody,
   decodeError,
   ErrorMetadata,
+  ErrorScope,
   FrameSubmitMetadata,
   MessageType,
   PayloadKind,
@@ -129,6 +130,35 @@ export function errorsOf(packets: readonly WirePacket[]): ErrorMetadata[] {
   return packets
     .filter((packet) => packet.header.messageType === MessageType.Error)
     .map((packet) => decodeError(packet.metadata));
+}
+
+/** A copy of `bytes` with `edit` applied (for malformed variants of valid packets). */
+export function patched(bytes: Buffer, edit: (copy: Buffer) => void): Buffer {
+  const copy = Buffer.from(bytes);
+  edit(copy);
+  return copy;
+}
+
+/**
+ * Sends `packet` on a fresh raw connection (after a CLIENT_HELLO when `handshake` is `hello`;
+ * the packet builder gets the session id) and expects the connection-fatal answer of
+ * decisions.md §16: one ERROR (fatal, connection scope) and nothing else, then the close.
+ */
+export async function fatalErrorFor(
+  app: ConformanceApp,
+  packet: (sessionId: number) => Buffer,
+  handshake: 'hello' | 'none' = 'none',
+): Promise<{ error: ErrorMetadata; sessionId: number }> {
+  const peer = await WirePeer.connect(app.port);
+  const sessionId = handshake === 'hello' ? await peer.hello() : 0;
+  const handshakePackets = peer.packets.length;
+  peer.sendRaw(packet(sessionId));
+  await peer.closed;
+  const answer = peer.packets.slice(handshakePackets);
+  expect(answer.map((p) => p.header.messageType)).toEqual([MessageType.Error]);
+  const [error] = errorsOf(answer);
+  expect(error).toMatchObject({ isFatal: true, errorScope: ErrorScope.Connection });
+  return { error, sessionId };
 }
 
 /** A tensor sample: four tiles (raw_u16 ids, not a dense run) and two sections. */

@@ -10,7 +10,6 @@ import {
   encodePacket,
   encodeSessionClose,
   encodeSessionOpen,
-  encodeSessionOpenAck,
   ErrorCode,
   ErrorScope,
   FlowFlag,
@@ -45,9 +44,11 @@ import {
   closePeers,
   ConformanceApp,
   errorsOf,
+  fatalErrorFor,
   nextClientEvent,
   nextFlowUpdate,
   openSession,
+  patched,
   serverSession,
   startConformanceApp,
   TOKEN,
@@ -57,6 +58,7 @@ import {
 } from './conformance-support';
 import { vectorBytes } from './conformance-vectors';
 import { freshSessionId } from './session-ids';
+import { EVENT_TIMEOUT_MS } from './signals';
 import { WirePacket, WirePeer } from './wire-peer';
 
 // L1 control plane (cases/l1-control-plane.json) over real TCP connections: handshake,
@@ -91,18 +93,6 @@ async function expectAlive(peer: WirePeer): Promise<void> {
   expect(pong.header.traceId).toBe(77n);
 }
 
-/** `bytes` sent alone on a fresh hello connection: the server's fatal ERROR, then the close. */
-async function fatalOnHelloConnection(app: ConformanceApp, bytes: (id: number) => Buffer) {
-  const peer = await WirePeer.connect(app.port);
-  const id = await peer.hello();
-  peer.sendRaw(bytes(id));
-  await peer.closed;
-  const errors = errorsOf(peer.packets);
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatchObject({ isFatal: true, errorScope: ErrorScope.Connection });
-  return errors[0];
-}
-
 /** A rejected SESSION_OPEN_ACK as the reference shapes it (control-plane.md §8.9). */
 function expectRejectedAck(packet: WirePacket, ack: SessionOpenAckMetadata, code: number): void {
   expect(packet.header.sessionId).toBe(0);
@@ -116,33 +106,19 @@ function expectRejectedAck(packet: WirePacket, ack: SessionOpenAckMetadata, code
   });
 }
 
-/** A scripted server that opens `sessionId` for an NnrpClient, for client-side routing cases. */
-async function scriptedOpen(sessionId: number) {
+/**
+ * A scripted server that answers an NnrpClient's SESSION_OPEN with the reference opened ack
+ * (session 42), for the client-side routing cases.
+ */
+async function scriptedOpen() {
   const server = await ScriptedPeer.start();
   const client = await NnrpClient.connect(server.target);
   const connection = await server.nextConnection();
   const opening = client.openSession(TOKEN_SESSION);
   await connection.expectPacket(MessageType.SessionOpen);
   connection.send(
-    { messageType: MessageType.SessionOpenAck, sessionId },
-    encodeSessionOpenAck({
-      sessionId,
-      acceptedProfileId: 2,
-      acceptedPriorityClass: 0,
-      sessionStatus: SessionStatus.Opened,
-      schemaId: TOKEN_SESSION.schemaId,
-      schemaVersion: TOKEN_SESSION.schemaVersion,
-      grantedOperationCredit: 2,
-      maxInFlightOperations: 4,
-      leaseTtlMs: 30000,
-      resumeWindowMs: 0,
-      resumeTokenBytes: 0,
-      sessionExtensionBytes: 0,
-      serverSessionTag: BigInt(sessionId),
-      routeScopeId: 0,
-      sessionErrorCode: 0,
-      sessionFlagsAck: 0,
-    }),
+    { messageType: MessageType.SessionOpenAck, sessionId: 42 },
+    vectorBytes('preview3.metadata.session_open_ack.opened'),
   );
   const session = await opening;
   const stop = async (): Promise<void> => {
@@ -188,26 +164,21 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
       authBytes: 0,
       controlExtensionBytes: 0,
     });
-    const broken: [string, (metadata: Buffer) => void][] = [
-      ['window above 1', (m) => m.set([2, 3], 0)],
-      ['window below 1', (m) => m.set([0, 0], 0)],
-      ['unordered window', (m) => m.set([1, 0], 0)],
-      ['no wire format 0', (m) => m.writeUInt16LE(0b10, 2)],
-      ['no profile', (m) => m.writeUInt32LE(0, 4)],
-      ['no payload kind', (m) => m.writeUInt32LE(0, 8)],
+    const broken: ((metadata: Buffer) => void)[] = [
+      (m) => m.set([2, 3], 0), // window above 1
+      (m) => m.set([0, 0], 0), // window below 1
+      (m) => m.set([1, 0], 0), // unordered window
+      (m) => m.writeUInt16LE(0b10, 2), // no wire format 0
+      (m) => m.writeUInt32LE(0, 4), // no profile
+      (m) => m.writeUInt32LE(0, 8), // no payload kind
     ];
-    for (const [, breakIt] of broken) {
-      const metadata = Buffer.from(valid);
-      breakIt(metadata);
-      const peer = await WirePeer.connect(app.port);
-      peer.send({ messageType: MessageType.ClientHello, flags: HeaderFlag.AckRequired }, metadata);
-      await peer.closed;
-      expect(peer.packets.map((p) => p.header.messageType)).toEqual([MessageType.Error]);
-      expect(errorsOf(peer.packets)[0]).toMatchObject({
-        errorCode: ErrorCode.UnsupportedVersion,
-        errorScope: ErrorScope.Connection,
-        isFatal: true,
-      });
+    for (const edit of broken) {
+      const hello = encodePacket(
+        { messageType: MessageType.ClientHello, flags: HeaderFlag.AckRequired },
+        patched(valid, edit),
+      );
+      const { error } = await fatalErrorFor(app, () => hello);
+      expect(error.errorCode).toBe(ErrorCode.UnsupportedVersion);
     }
   });
 
@@ -247,17 +218,16 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
     await withApp({ auth }, async (authApp) => {
       const declared = { ...TOKEN_SESSION, authBytes: 32, sessionExtensionBytes: 8 };
       // Rust clients declare blocks and send none: still opened.
-      const bare = await (await WirePeer.connect(authApp.port)).open(declared);
+      const { ack: bare } = await WirePeer.openOn(authApp.port, declared);
       expect(bare.sessionStatus).toBe(SessionStatus.Opened);
       expect(seen[0].authBlock.length).toBe(0);
       const blocks = Buffer.concat([Buffer.alloc(32, 'A'), Buffer.alloc(8, 'E')]);
-      const sent = await (await WirePeer.connect(authApp.port)).open(declared, blocks);
+      const { ack: sent } = await WirePeer.openOn(authApp.port, declared, blocks);
       expect(sent.sessionStatus).toBe(SessionStatus.Opened);
       expect(seen[1].authBlock.toString()).toBe('A'.repeat(32));
       const resumeFirst = Buffer.concat([Buffer.alloc(16, 'R'), blocks]);
-      const resume = await (
-        await WirePeer.connect(authApp.port)
-      ).open(
+      const { ack: resume } = await WirePeer.openOn(
+        authApp.port,
         { ...declared, sessionFlags: SessionFlag.AllowResume, resumeTokenBytes: 16 },
         resumeFirst,
       );
@@ -269,21 +239,16 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
 
   it('l1.session.open.fixed_metadata.validation: closes the connection with a fatal ERROR on reserved fields, flags outside 0x0f, unknown enums or short metadata', async () => {
     const valid = encodeSessionOpen({ ...DEFAULT_SESSION_OPEN, ...TOKEN_SESSION });
-    const broken: ((metadata: Buffer) => Buffer)[] = [
-      (m) => (m.writeUInt16LE(1, 22), m),
-      (m) => ((m[7] = 0x10), m),
-      (m) => ((m[6] = 3), m),
-      (m) => m.subarray(0, 40),
+    const broken: Buffer[] = [
+      patched(valid, (m) => m.writeUInt16LE(1, 22)), // reserved0
+      patched(valid, (m) => (m[7] = 0x10)), // session_flags outside 0x0f
+      patched(valid, (m) => (m[6] = 3)), // unknown priority class
+      valid.subarray(0, 40), // shorter than 48
     ];
-    for (const breakIt of broken) {
-      const peer = await WirePeer.connect(app.port);
-      peer.send({ messageType: MessageType.SessionOpen }, breakIt(Buffer.from(valid)));
-      await peer.closed;
-      expect(peer.packets.map((p) => p.header.messageType)).toEqual([MessageType.Error]);
-      expect(errorsOf(peer.packets)[0]).toMatchObject({
-        errorCode: ErrorCode.MalformedBody,
-        isFatal: true,
-      });
+    for (const metadata of broken) {
+      const open = encodePacket({ messageType: MessageType.SessionOpen }, metadata);
+      const { error } = await fatalErrorFor(app, () => open);
+      expect(error.errorCode).toBe(ErrorCode.MalformedBody);
     }
     // Metadata longer than 48 bytes is accepted (the reference parses `meta >= 48`).
     const longer = await WirePeer.connect(app.port);
@@ -346,7 +311,6 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
       expect(() => validateSessionOpenAckRules(ack, { resumeTokenBytes: 0 })).not.toThrow();
       const noResume = await peer.open({ ...TOKEN_SESSION, sessionFlags: 0x0e });
       expect(noResume).toMatchObject({ sessionFlagsAck: 0, resumeTokenBytes: 0 });
-      expect(noResume.sessionFlagsAck & ~0x0e).toBe(0);
     });
   });
 
@@ -360,9 +324,7 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
     };
     await withApp({ auth }, async (authApp) => {
       const live = freshSessionId();
-      await (
-        await WirePeer.connect(authApp.port)
-      ).open({ ...TOKEN_SESSION, requestedSessionId: live });
+      await WirePeer.openOn(authApp.port, { ...TOKEN_SESSION, requestedSessionId: live });
       const refusals: [Partial<SessionOpenMetadata>, string, number][] = [
         [{ profileId: 9 }, '', SessionErrorCode.ProfileUnsupported],
         [{ schemaId: 0x7777 }, '', SessionErrorCode.SchemaUnsupported],
@@ -373,8 +335,8 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
         [{}, 'lease', SessionErrorCode.LeasePolicyRejected],
       ];
       for (const [overrides, who, code] of refusals) {
-        const peer = await WirePeer.connect(authApp.port);
-        const ack = await peer.open(
+        const { peer, ack } = await WirePeer.openOn(
+          authApp.port,
           { ...TOKEN_SESSION, authBytes: who.length, ...overrides },
           Buffer.from(who),
         );
@@ -457,6 +419,25 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
     expect(next.header.sessionId).toBe(b);
   });
 
+  it('l1.session.close.state_machine.validation: a drain close of a SESSION_OPEN session is still acked before any other packet of it', async () => {
+    const client = await connectClient(app);
+    const closing = await openSession(client);
+    const sibling = await openSession(client);
+    const call = closing.submit(Buffer.alloc(0), tokenRoute(Route.park));
+    await app.probe.parked(closing.id, call.frameId);
+    const acked = closing.close({ drainTimeoutMs: 5000 });
+    // Packets are handled in order: the sibling's answer means the close is being drained.
+    expect((await sibling.submit(Buffer.from('s'), TOKEN).done).kind).toBe('result');
+    app.probe.release(closing.id, call.frameId, 'drained');
+    expect((await acked).closeStatus).toBe(SessionCloseStatus.Closed);
+    // decisions.md §10: after SESSION_CLOSE the ack is the session's next packet.
+    expect(closing.received.slice(0, 2)).toEqual([
+      MessageType.SessionOpenAck,
+      MessageType.SessionCloseAck,
+    ]);
+    expect(client.violations.filter((v) => v.kind === 'ack-not-next')).toEqual([]);
+  });
+
   it('l1.flow_update.connection.scope.validation: takes a connection-scope update (session 0, connection credit only) without touching any session', async () => {
     await withApp({ enforceCredit: true, grantedOperationCredit: 2 }, async (creditApp) => {
       const peer = await WirePeer.connect(creditApp.port);
@@ -483,12 +464,14 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
       () => flowUpdatePacket(0, { scopeKind: FlowScopeKind.Connection, sessionCredit: 1 }),
       () => flowUpdatePacket(0, { scopeKind: FlowScopeKind.Connection, operationId: 3n }),
     ]) {
-      expect((await fatalOnHelloConnection(app, leak)).errorCode).toBe(ErrorCode.MalformedBody);
+      expect((await fatalErrorFor(app, leak, 'hello')).error.errorCode).toBe(
+        ErrorCode.MalformedBody,
+      );
     }
   });
 
   it('l1.flow_update.connection.scope.validation: the client routes a connection-scope update to the connection, not to a session', async () => {
-    const { client, connection, session, stop } = await scriptedOpen(42);
+    const { client, connection, session, stop } = await scriptedOpen();
     try {
       const arrived = nextClientEvent(client, 'flowUpdate');
       connection.sendRaw(vectorBytes('preview3.packet.flow_update.connection_grant'));
@@ -534,14 +517,16 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
     const id = await peer.hello();
     peer.sendRaw(flowUpdatePacket(id, { sessionCredit: 3, creditEpoch: 1 }));
     await expectAlive(peer);
-    const error = await fatalOnHelloConnection(app, () =>
-      vectorBytes('neg.flow_update.session_scope_without_session'),
+    const { error } = await fatalErrorFor(
+      app,
+      () => vectorBytes('neg.flow_update.session_scope_without_session'),
+      'hello',
     );
     expect(error.errorCode).toBe(ErrorCode.MalformedBody);
   });
 
   it('l1.flow_update.session.scope.validation: the client delivers a session-scope update to the session it names and flags an unknown one', async () => {
-    const { client, connection, session, stop } = await scriptedOpen(42);
+    const { client, connection, session, stop } = await scriptedOpen();
     try {
       const arrived = nextFlowUpdate(session);
       connection.sendRaw(vectorBytes('preview3.packet.flow_update.session_hard'));
@@ -556,25 +541,22 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
     }
   });
 
-  it.failing(
-    'l1.flow_update.session.scope.validation: refuses a session-scope update naming a session of another connection (KNOWN BUG: accepted silently)',
-    async () => {
-      const owner = await WirePeer.connect(app.port);
-      const foreign = await owner.hello();
-      const peer = await WirePeer.connect(app.port);
-      await peer.hello();
-      peer.sendRaw(flowUpdatePacket(foreign, { backpressureLevel: BackpressureLevel.Hard }));
-      peer.send({ messageType: MessageType.Ping });
-      // Packets are handled in order: the refusal must come before the PONG.
-      const first = await peer.next();
-      expect(first.header.messageType).toBe(MessageType.Error);
-      expect(errorsOf([first])[0]).toMatchObject({
-        errorCode: ErrorCode.InvalidState,
-        errorScope: ErrorScope.Session,
-        relatedSessionId: foreign,
-      });
-    },
-  );
+  it('l1.flow_update.session.scope.validation: refuses a session-scope update naming a session of another connection', async () => {
+    const owner = await WirePeer.connect(app.port);
+    const foreign = await owner.hello();
+    const peer = await WirePeer.connect(app.port);
+    await peer.hello();
+    peer.sendRaw(flowUpdatePacket(foreign, { backpressureLevel: BackpressureLevel.Hard }));
+    peer.send({ messageType: MessageType.Ping });
+    // Packets are handled in order: the refusal must come before the PONG.
+    const first = await peer.next();
+    expect(first.header.messageType).toBe(MessageType.Error);
+    expect(errorsOf([first])[0]).toMatchObject({
+      errorCode: ErrorCode.InvalidState,
+      errorScope: ErrorScope.Session,
+      relatedSessionId: foreign,
+    });
+  });
 
   it('l1.flow_update.operation.scope.validation: takes an operation-scope pause bound to one operation; the targeted and the other operations both complete', async () => {
     const peer = await WirePeer.connect(app.port);
@@ -611,12 +593,14 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
           retryAfterMs: 5,
         }),
     ]) {
-      expect((await fatalOnHelloConnection(app, bad)).errorCode).toBe(ErrorCode.MalformedBody);
+      expect((await fatalErrorFor(app, bad, 'hello')).error.errorCode).toBe(
+        ErrorCode.MalformedBody,
+      );
     }
   });
 
   it('l1.flow_update.operation.scope.validation: the client delivers an operation-scope update to the owning session with its operation id', async () => {
-    const { client, connection, session, stop } = await scriptedOpen(42);
+    const { client, connection, session, stop } = await scriptedOpen();
     try {
       const arrived = nextFlowUpdate(session);
       connection.sendRaw(vectorBytes('preview3.packet.flow_update.operation_pause'));
@@ -728,14 +712,12 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
     };
     await withApp({ auth, resumeWindowMs: 30_000 }, async (resumeApp) => {
       const resumable = { ...TOKEN_SESSION, sessionFlags: SessionFlag.AllowResume };
-      const openAs = async (who: string, overrides: Partial<SessionOpenMetadata>) => {
-        const peer = await WirePeer.connect(resumeApp.port);
-        const ack = await peer.open(
+      const openAs = (who: string, overrides: Partial<SessionOpenMetadata>) =>
+        WirePeer.openOn(
+          resumeApp.port,
           { ...resumable, authBytes: who.length, ...overrides },
           Buffer.from(who),
         );
-        return { peer, ack };
-      };
       const parkedSession = async (who: string): Promise<number> => {
         const { peer, ack } = await openAs(who, {});
         expect(ack.sessionStatus).toBe(SessionStatus.Opened);
@@ -777,14 +759,13 @@ describe('L1 control plane (cases/l1-control-plane.json)', () => {
       peer.destroy();
       // Expiry is an event (the application hears the close), not a guess about time.
       await shortApp.probe.closedSessions.wait(String(sessionId));
-      const late = await WirePeer.connect(shortApp.port);
-      const ack = await late.open({
+      const late = await WirePeer.openOn(shortApp.port, {
         ...TOKEN_SESSION,
         requestedSessionId: sessionId,
         sessionFlags: SessionFlag.AllowResume,
         resumeTokenBytes: 24,
       });
-      expectRejectedAck(late.packets[0], ack, SessionErrorCode.ResumeRejected);
+      expectRejectedAck(late.peer.packets[0], late.ack, SessionErrorCode.ResumeRejected);
     });
   });
 });
@@ -794,7 +775,8 @@ async function nextDetach(app: ConformanceApp, id: number): Promise<void> {
   // The carrier reports the close asynchronously; PINGs on a fresh connection give the
   // server's event loop turns to process it, without guessing a delay.
   const peer = await WirePeer.connect(app.port);
-  for (let turn = 0; turn < 100 && !app.engine.sessions.getDetached(id); turn++) {
+  const until = performance.now() + EVENT_TIMEOUT_MS;
+  while (!app.engine.sessions.getDetached(id) && performance.now() < until) {
     await expectAlive(peer);
   }
   expect(app.engine.sessions.getDetached(id)).toBeDefined();

@@ -80,6 +80,16 @@ export class WirePeer {
     return peer;
   }
 
+  /** Connects and opens a session: the peer and its SESSION_OPEN_ACK (opened or not). */
+  static async openOn(
+    port: number,
+    overrides: Partial<SessionOpenMetadata> = {},
+    body?: Buffer,
+  ): Promise<{ peer: WirePeer; ack: SessionOpenAckMetadata }> {
+    const peer = await WirePeer.connect(port);
+    return { peer, ack: await peer.open(overrides, body) };
+  }
+
   /** Destroys every peer still open (afterEach). */
   static async destroyAll(): Promise<void> {
     const peers = [...WirePeer.open];

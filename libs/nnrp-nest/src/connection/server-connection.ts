@@ -28,6 +28,7 @@ import {
   ErrorScope,
   FRAME_SUBMIT_METADATA_LEN,
   FLOW_UPDATE_METADATA_LEN,
+  FlowScopeKind,
   HeaderFlag,
   InFlightPolicy,
   isNnrpProtocolError,
@@ -797,9 +798,11 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     }
     session.state = 'closing';
     const drain = request.inFlightPolicy === InFlightPolicy.Drain && request.drainTimeoutMs > 0;
-    // The ack must be the client's next packet for this session (§6.3): without a drain
-    // window, hold the drops the close causes behind it.
-    if (!drain) session.holdResults();
+    // The ack must be the client's next packet for this session (§6.3). Without a drain
+    // window, the drops the close causes wait behind it. A SESSION_OPEN-flow client reads
+    // nothing but the ack after its close (decisions.md §10), so there even drained results
+    // are held: the handlers finish, their answers are counted, not sent.
+    if (!drain || this.flow === 'open') session.holdResults();
     this.serialControl(async () => {
       if (drain) await session.whenIdle(request.drainTimeoutMs);
       session.holdResults();
@@ -834,6 +837,13 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     requireExactMeta(packet, FLOW_UPDATE_METADATA_LEN, 'flow_update');
     const update = decodeFlowUpdate(packet.metadata);
     validateFlowUpdateRouting(packet.header.sessionId, update);
+    // Session and operation scopes name a session: it must live on this connection.
+    if (
+      update.scopeKind !== FlowScopeKind.Connection &&
+      !this.sessionFor(packet.header.sessionId, 0)
+    ) {
+      return;
+    }
     // credit_epoch is monotonic per scope: a stale update is ignored (control-plane.md §7).
     const key = `${update.scopeKind}:${packet.header.sessionId}:${update.operationId}`;
     const last = this.clientFlowEpochs.get(key);

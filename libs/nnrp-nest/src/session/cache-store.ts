@@ -216,7 +216,21 @@ export class CacheStore {
     options: CacheResolveOptions = {},
     now = Date.now(),
   ): CacheResult<CachedObject> {
-    const entry = this.entries.get(cacheObjectIdKey(id));
+    return this.resolveAt(id, options, now, new Set());
+  }
+
+  /**
+   * `resolve`, following dependencies transitively: a dependency must itself resolve at its
+   * required version (live lease, its own dependencies valid), and a cycle is invalid.
+   */
+  private resolveAt(
+    id: CacheObjectId,
+    options: CacheResolveOptions,
+    now: number,
+    visiting: Set<string>,
+  ): CacheResult<CachedObject> {
+    const key = cacheObjectIdKey(id);
+    const entry = this.entries.get(key);
     if (!entry || entry.invalidated) return miss(CacheErrorCode.CacheMiss);
     const { object } = entry;
     if (now >= object.lease.grantedAtMs + object.lease.ttlMs)
@@ -224,12 +238,18 @@ export class CacheStore {
     if (options.version !== undefined && options.version !== object.version) {
       return miss(CacheErrorCode.VersionMismatch);
     }
+    visiting.add(key);
     for (const dependency of object.dependencies) {
-      const state = this.entries.get(cacheObjectIdKey(dependency.id));
-      if (!state || state.invalidated || state.object.version !== dependency.version) {
+      const dependencyKey = cacheObjectIdKey(dependency.id);
+      if (
+        visiting.has(dependencyKey) ||
+        !this.resolveAt(dependency.id, { version: dependency.version }, now, visiting).ok
+      ) {
+        visiting.delete(key);
         return miss(CacheErrorCode.DependencyInvalid);
       }
     }
+    visiting.delete(key);
     const bound = object.binding;
     if (
       bound &&
