@@ -884,10 +884,12 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   }
 
   private onClose(): void {
-    // Connection-level CLOSE: every session ends, its frames with drops (§4.12).
+    // Connection-level CLOSE: every session ends now, its frames with drops (§4.12), and its id
+    // is free at once (not after the socket's grace period).
     this.explicitClose = true;
-    for (const session of this.sessions.values()) {
+    for (const session of [...this.sessions.values()]) {
       session.dropAll('session-closed');
+      this.closeSession(session);
     }
     this.terminate();
   }
