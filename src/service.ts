@@ -39,9 +39,10 @@ export async function startService(
   const config = app.get<ServiceConfig>(SERVICE_CONFIG);
   const metrics = app.get(NnrpMetrics);
   const transport = new NnrpTransport(transportOptions(config, metrics, logger));
-  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+  // Before connectMicroservice: it builds the handlers' filter and interceptor chains at once.
   app.useGlobalFilters(new NnrpExceptionFilter());
   app.useGlobalInterceptors(new DropOnTimeoutInterceptor());
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   app.enableShutdownHooks();
   await app.startAllMicroservices();
   await app.listen(config.httpPort, config.httpHost);

@@ -6,15 +6,11 @@
  */
 import '../quic/register-quic-esm';
 import { Logger } from '@nestjs/common';
+import { resolve } from 'node:path';
 import type { LoadResult } from '../support/bench-client';
 import { BenchServerProcess, startBenchServer } from '../support/bench-server-process';
 import { ClientLoad } from './client-load';
-import {
-  asOrchestratorMessage,
-  CellMeasurement,
-  CellSpec,
-  DriverMessage,
-} from './driver-protocol';
+import { asOrchestratorMessage, CellMeasurement, CellSpec, DriverMessage } from './driver-protocol';
 import { runGrpcLoad } from './grpc-load';
 import { LoadRecorder } from './load-recorder';
 import { runNestTcpLoad } from './nest-tcp-load';
@@ -49,7 +45,10 @@ async function runClient(transport: TransportSpec, load: ClientLoad): Promise<Lo
     const base = process.cpuUsage();
     const ticker = setInterval(() => {
       const used = process.cpuUsage(base);
-      send({ type: 'progress', value: Math.floor((used.user + used.system) / CPU_PROGRESS_UNIT_US) });
+      send({
+        type: 'progress',
+        value: Math.floor((used.user + used.system) / CPU_PROGRESS_UNIT_US),
+      });
     }, PROGRESS_INTERVAL_MS);
     try {
       return await runNnrpLoad(load, transport.client === 'nnrp-tcp' ? 'tcp' : 'quic');
@@ -59,7 +58,7 @@ async function runClient(transport: TransportSpec, load: ClientLoad): Promise<Lo
   }
   const recorder = new LoadRecorder(load.durationMs);
   const ticker = setInterval(
-    () => send({ type: 'progress', value: recorder.frames }),
+    () => send({ type: 'progress', value: recorder.frames, answered: recorder.frames }),
     PROGRESS_INTERVAL_MS,
   );
   try {
@@ -70,12 +69,19 @@ async function runClient(transport: TransportSpec, load: ClientLoad): Promise<Lo
   }
 }
 
+const PROFILE_PRELOAD = resolve(__dirname, 'cpu-profile-preload.ts');
+
+/**
+ * The server's environment. Profiling preloads the profiler, and swc before it: NODE_OPTIONS
+ * requires run before the launcher's own `-r @swc-node/register`.
+ */
 function serverEnv(transport: TransportSpec, cell: CellSpec): Record<string, string> {
   if (!cell.profileDir) return { ...transport.serverEnv };
   const inherited = process.env.NODE_OPTIONS ?? '';
   return {
     ...transport.serverEnv,
-    NODE_OPTIONS: `${inherited} --cpu-prof --cpu-prof-dir=${cell.profileDir}`.trim(),
+    BENCH_CPU_PROFILE_DIR: cell.profileDir,
+    NODE_OPTIONS: `${inherited} --require @swc-node/register --require ${PROFILE_PRELOAD}`.trim(),
   };
 }
 

@@ -41,6 +41,7 @@ export class DriverHandle {
     return new Promise((resolveRun) => {
       const startedAt = Date.now();
       let progress = -1;
+      let answered: number | undefined;
       let progressAt = startedAt;
       const finish = (outcome: CellOutcome): void => {
         clearInterval(watchdog);
@@ -52,6 +53,7 @@ export class DriverHandle {
         const message: DriverMessage | undefined = asDriverMessage(raw);
         if (message?.type === 'progress' && message.value !== progress) {
           progress = message.value;
+          answered = message.answered;
           progressAt = Date.now();
         } else if (message?.type === 'result') {
           finish({ ok: true, measurement: message.measurement });
@@ -71,8 +73,9 @@ export class DriverHandle {
           ok: false,
           stalled: true,
           reason: stalled
-            ? `stalled: no progress for ${stallMs / 1000} s ` +
-              `(${progress < 0 ? 'none at all' : 'after progress'}); server and client killed`
+            ? `stalled: no progress for ${stallMs / 1000} s; ` +
+              (answered === undefined ? '' : `${answered} requests answered before; `) +
+              'server and client killed'
             : `overdue: still running ${Math.round((now - startedAt) / 1000)} s after start; killed`,
         });
       }, WATCHDOG_TICK_MS);

@@ -10,7 +10,7 @@ export interface CellSpec {
   transport: TransportId;
   workloadId: string;
   durationMs: number;
-  /** When set, the server runs with `--cpu-prof` and writes its profile here. */
+  /** When set, the server is CPU-profiled and writes its `.cpuprofile` here. */
   profileDir?: string;
 }
 
@@ -33,8 +33,11 @@ export type OrchestratorMessage = { type: 'cell'; cell: CellSpec } | { type: 'ex
 
 export type DriverMessage =
   | { type: 'ready' }
-  /** A number that grows while the cell makes progress (the watchdog's input). */
-  | { type: 'progress'; value: number }
+  /**
+   * A number that grows while the cell makes progress (the watchdog's input), and the requests
+   * answered so far when the client counts them.
+   */
+  | { type: 'progress'; value: number; answered?: number }
   | { type: 'result'; measurement: CellMeasurement }
   | { type: 'error'; message: string };
 
@@ -57,7 +60,14 @@ export function asDriverMessage(value: unknown): DriverMessage | undefined {
       return { type: 'ready' };
     case 'progress':
       return 'value' in value && typeof value.value === 'number'
-        ? { type: 'progress', value: value.value }
+        ? {
+            type: 'progress',
+            value: value.value,
+            answered:
+              'answered' in value && typeof value.answered === 'number'
+                ? value.answered
+                : undefined,
+          }
         : undefined;
     case 'result':
       return 'measurement' in value && typeof value.measurement === 'object'

@@ -25,10 +25,7 @@ export async function runNestTcpLoad(load: ClientLoad, recorder: LoadRecorder): 
       clients.map((client) =>
         keepInFlight(workload.window, recorder, (sequence, done, fail) => {
           const request: NestTcpRequest = { body, slow: mixed && isSlowRequest(sequence) };
-          let answer$: Observable<unknown> = client.send<unknown, NestTcpRequest>(
-            pattern,
-            request,
-          );
+          let answer$: Observable<unknown> = client.send<unknown, NestTcpRequest>(pattern, request);
           // The only deadline Nest TCP has: the client stops waiting; the server still answers.
           if (mixed) answer$ = answer$.pipe(timeout(MIXED_TIMEOUT_MS));
           let bytes = 0;

@@ -8,7 +8,8 @@ const MIB = 1024 * 1024;
 export async function runNnrpLoad(load: ClientLoad, carrier: 'tcp' | 'quic'): Promise<LoadResult> {
   const { workload } = load;
   const result = await runLoad({
-    target: carrier === 'tcp' ? { carrier, port: load.port } : { carrier, port: load.port, uni: false },
+    target:
+      carrier === 'tcp' ? { carrier, port: load.port } : { carrier, port: load.port, uni: false },
     connections: workload.connections,
     window: workload.window,
     bodyBytes: workload.bodyBytes,

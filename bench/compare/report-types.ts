@@ -23,6 +23,8 @@ export interface CellFigures {
   p999Us: MetricSummary;
   serverCpuSecondsPer10kFrames: MetricSummary;
   serverPeakRssMiB: MetricSummary;
+  /** The client shares the 2-core machine: its cost is context for every row. */
+  clientCpuSecondsPer10kFrames: MetricSummary;
   /** Share of requests that ended in a timeout / RESULT_DROP. */
   timeoutShare: MetricSummary;
 }
@@ -61,6 +63,8 @@ export interface ProfileEntry {
 }
 
 export interface ProfileSummary {
+  /** nnrp-tcp, or raw-net as the baseline of the same workload. */
+  transport: TransportId;
   workload: string;
   /** Targets this profile explains. */
   targets: string[];

@@ -28,6 +28,9 @@ function figuresOf(measurements: CellMeasurement[]): CellFigures {
       m.load.frames > 0 ? (m.serverCpuSeconds / m.load.frames) * 10_000 : 0,
     ),
     serverPeakRssMiB: of((m) => m.serverPeakRssMiB),
+    clientCpuSecondsPer10kFrames: of((m) =>
+      m.load.frames > 0 ? (m.clientCpuSeconds / m.load.frames) * 10_000 : 0,
+    ),
     timeoutShare: of((m) => (m.load.frames > 0 ? m.load.drops / m.load.frames : 0)),
   };
 }

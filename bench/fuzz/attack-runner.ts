@@ -5,20 +5,22 @@ import { RawPeer } from './raw-peer';
 
 /** How a fuzzed connection ended (the histogram of bad-connection outcomes). */
 export type ConnectionOutcome =
-  /** The server sent ERROR, then closed. */
+  /** The server sent ERROR and the connection closed. */
   | 'server-error-close'
-  /** The server closed without an ERROR (rejected open ack, connection limit…). */
+  /** The server closed on its own without an ERROR (rejected open ack, CLOSE…). */
   | 'server-close'
-  /** The client half-closed; the server then closed. */
+  /** No ERROR; the client half-closed and the server then closed. */
   | 'closed-after-fin'
-  /** The client lingered; the server's handshake or idle timeout closed it. */
+  /** The client lingered; the server's handshake or idle timeout closed it (with ERROR). */
   | 'closed-by-timeout'
   /** The client vanished on purpose. */
   | 'client-destroyed'
   /** TCP connect failed. */
   | 'connect-failed'
   /** Neither side closed in time: always a finding. */
-  | 'hang';
+  | 'hang'
+  /** The server crashed meanwhile: the connection's own checks are void. */
+  | 'interrupted-by-crash';
 
 /** Result of one fuzzed connection. */
 export interface AttackOutcome {
@@ -72,8 +74,9 @@ export async function runAttack(
     findings.push({ kind, detail: `${script.kind} (seed ${script.seed}): ${detail}` });
   };
   let packets = 0;
-  const write = (writes: readonly ScriptWrite[]): void => {
+  const write = async (writes: readonly ScriptWrite[]): Promise<void> => {
     for (const w of writes) {
+      if (w.pauseMs) await new Promise((resolve) => setTimeout(resolve, w.pauseMs));
       if (!peer.write(w.bytes)) return;
       packets += w.packets;
     }
@@ -81,14 +84,19 @@ export async function runAttack(
 
   let sessionId = 0;
   if (script.handshake) {
-    write(script.handshake.writes);
+    await write(script.handshake.writes);
     const ackType =
       script.handshake.flow === 'hello' ? MessageType.ServerHelloAck : MessageType.SessionOpenAck;
     const acked = await peer.waitFor(() => peer.count(ackType) > 0, timing.answerMs);
     if (!acked && !peer.isClosed) finding('handshake-unanswered', 'no ack, ERROR or close');
     sessionId = peer.ackSessionId ?? 0;
   }
-  if (!peer.isClosed) write(script.build(sessionId));
+  if (script.stallMs !== undefined) peer.pause();
+  if (!peer.isClosed) await write(script.build(sessionId));
+  if (script.stallMs !== undefined) {
+    await new Promise((resolve) => setTimeout(resolve, script.stallMs));
+    peer.resume();
+  }
 
   await checkExpectations(peer, script, timing, finding);
 
@@ -152,23 +160,24 @@ async function end(
   script: AttackScript,
   timing: AttackTiming,
 ): Promise<ConnectionOutcome> {
-  if (peer.isClosed) return serverClosed(peer);
-  switch (script.ending) {
-    case 'destroy':
-      peer.destroy();
-      return 'client-destroyed';
-    case 'linger': {
-      const errorsBefore = peer.errors.length;
-      if (!(await peer.waitClosed(timing.hangMs))) return 'hang';
-      return peer.errors.length > errorsBefore ? 'closed-by-timeout' : serverClosed(peer);
+  if (!peer.isClosed) {
+    switch (script.ending) {
+      case 'destroy':
+        peer.destroy();
+        return 'client-destroyed';
+      case 'linger': {
+        const errorsBefore = peer.errors.length;
+        if (!(await peer.waitClosed(timing.hangMs))) return 'hang';
+        if (peer.errors.length > errorsBefore) return 'closed-by-timeout';
+        break;
+      }
+      case 'fin':
+        peer.end();
+        if (!(await peer.waitClosed(timing.hangMs))) return 'hang';
+        break;
     }
-    case 'fin':
-      peer.end();
-      if (!(await peer.waitClosed(timing.hangMs))) return 'hang';
-      return peer.closedByServer ? serverClosed(peer) : 'closed-after-fin';
   }
-}
-
-function serverClosed(peer: RawPeer): ConnectionOutcome {
-  return peer.errors.length > 0 ? 'server-error-close' : 'server-close';
+  // Whoever closed first, a connection the server answered with ERROR counts as such.
+  if (peer.errors.length > 0) return 'server-error-close';
+  return peer.closedByServer ? 'server-close' : 'closed-after-fin';
 }

@@ -12,7 +12,8 @@ export type AttackKind =
   | 'reordered'
   | 'tiny-flood'
   | 'split-valid'
-  | 'foreign-session';
+  | 'foreign-session'
+  | 'stalled-reader';
 
 /** How the fuzzer leaves a connection once its bytes are written. */
 export type Ending =
@@ -27,6 +28,8 @@ export type Ending =
 export interface ScriptWrite {
   readonly bytes: Buffer;
   readonly packets: number;
+  /** Wait this long before writing (a client producing frames at a steady pace). */
+  readonly pauseMs?: number;
 }
 
 /** What a well-formed script must get back before it ends. */
@@ -48,6 +51,11 @@ export interface AttackScript {
   /** The writes after the handshake ack, for the session id the server granted. */
   readonly build: (sessionId: number) => ScriptWrite[];
   readonly ending: Ending;
+  /**
+   * Stop reading after the handshake ack, for this long after the writes (a client that no
+   * longer reads its results), then read again before the ending.
+   */
+  readonly stallMs?: number;
   readonly expect?: ScriptExpectation;
   /**
    * The server must answer with an ERROR of this code (fatal when `fatal`): a message before

@@ -31,7 +31,8 @@ export class ControlTraffic {
   private stopped = false;
 
   constructor(
-    private readonly port: number,
+    /** The server's current port (it changes when a crashed server is restarted). */
+    private readonly port: () => number,
     private readonly rng: Rng,
   ) {
     this.loops = (['open', 'hello'] as const).map((flow) => this.run(flow));
@@ -58,7 +59,7 @@ export class ControlTraffic {
     while (!this.stopped) {
       let client: NnrpClient | undefined;
       try {
-        client = await NnrpClient.connect({ tcp: { host: '127.0.0.1', port: this.port } });
+        client = await NnrpClient.connect({ tcp: { host: '127.0.0.1', port: this.port() } });
         const session = flow === 'hello' ? await client.hello() : await client.openSession();
         this.live.set(flow, session);
         await this.echoUntilStopped(session);

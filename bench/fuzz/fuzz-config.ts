@@ -1,3 +1,4 @@
+import { AttackKind } from './attack-script';
 import { FUZZ_HANDSHAKE_TIMEOUT_MS, FUZZ_IDLE_TIMEOUT_MS } from './fuzz-server-options';
 
 /** What a fuzz run does and where it stops. */
@@ -16,6 +17,8 @@ export interface FuzzConfig {
   readonly answerMs: number;
   /** A connection still open this long after the client is done is a hang (`FUZZ_HANG_MS`). */
   readonly hangMs: number;
+  /** Attack kinds left out (`FUZZ_SKIP`, comma-separated), e.g. to get past a known crash. */
+  readonly skip: readonly AttackKind[];
 }
 
 /** Default seed: fixed, so two runs without `FUZZ_SEED` send the same bytes. */
@@ -31,6 +34,7 @@ export const DEFAULT_FUZZ_CONFIG: FuzzConfig = {
   rssCeilingMb: 512,
   answerMs: 5000,
   hangMs: DEFAULT_HANG_MS,
+  skip: [],
 };
 
 /** The defaults, overridden by the `FUZZ_*` environment variables that are set. */
@@ -53,5 +57,8 @@ export function fuzzConfigFromEnv(
     rssCeilingMb: number('FUZZ_RSS_CEILING_MB', defaults.rssCeilingMb),
     answerMs: number('FUZZ_ANSWER_MS', defaults.answerMs),
     hangMs: number('FUZZ_HANG_MS', defaults.hangMs),
+    skip: env.FUZZ_SKIP
+      ? (env.FUZZ_SKIP.split(',').map((kind) => kind.trim()) as AttackKind[])
+      : defaults.skip,
   };
 }

@@ -1,12 +1,12 @@
 import { NnrpClient } from '@nest-nnrp/nest';
 import { AttackGenerator } from './attack-generator';
-import { AttackKind } from './attack-script';
+import { AttackKind, AttackScript } from './attack-script';
 import { AttackOutcome, ConnectionOutcome, runAttack } from './attack-runner';
 import { loadConformanceSeeds } from './conformance-seeds';
 import { ControlTraffic } from './control-traffic';
 import { FindingLog } from './finding';
 import { FuzzConfig } from './fuzz-config';
-import { FuzzReport, megabytes } from './fuzz-report';
+import { AttackTally, FuzzReport, megabytes } from './fuzz-report';
 import { FUZZ_MAX_BODY_BYTES, FUZZ_MAX_META_LEN } from './fuzz-server-options';
 import { FuzzTarget, ServerStats } from './fuzz-target';
 import { Rng } from './rng';
@@ -20,6 +20,10 @@ const POLL_MS = 20;
 const MIB = 1024 * 1024;
 /** Seed offset of the control traffic, so it does not mirror the attacks' random stream. */
 const CONTROL_SEED_SALT = 0x9e3779b9;
+/** How long a crash may take to be reported after the connections it cut. */
+const CRASH_NOTICE_MS = 500;
+/** Finished scripts a crash report lists besides those in flight. */
+const RECENT_SCRIPTS = 16;
 
 /** Hooks of a run (the CLI prints progress; jest passes nothing). */
 export interface FuzzRunOptions {
@@ -50,13 +54,20 @@ export async function runFuzz(
 class FuzzRun {
   private readonly findings = new FindingLog();
   private readonly outcomes: Partial<Record<ConnectionOutcome, number>> = {};
-  private readonly attacks: Partial<Record<AttackKind, number>> = {};
+  private readonly attacks: Partial<Record<AttackKind, AttackTally>> = {};
   private readonly errorCodes: Record<string, number> = {};
   private packets = 0;
   private connections = 0;
   private peakRss = 0;
   private lastStats: ServerStats | undefined;
   private stopSampling = false;
+  private crashes = 0;
+  private restarting: Promise<void> | undefined;
+  private crashRecorded = false;
+  /** Scripts on the wire right now: a crash names them (kind and replay seed). */
+  private readonly inFlight = new Set<AttackScript>();
+  /** The last scripts that finished: a crash can come just after its trigger disconnected. */
+  private readonly recent: AttackScript[] = [];
   private rssFindingMade = false;
   private readonly started = performance.now();
   private readonly deadline: number;
@@ -73,11 +84,12 @@ class FuzzRun {
     const baseline = await this.target.stats();
     this.peakRss = baseline.peakRss;
     const control = new ControlTraffic(
-      this.target.port,
+      () => this.target.port,
       new Rng(this.config.seed ^ CONTROL_SEED_SALT),
     );
     await this.waitFor(() => control.sessionIds().length === 2, CONTROL_READY_MS);
     const generator = new AttackGenerator(this.config.seed, {
+      skip: this.config.skip,
       seeds: loadConformanceSeeds(),
       maxMetaLen: FUZZ_MAX_META_LEN,
       maxBodyLen: FUZZ_MAX_BODY_BYTES,
@@ -90,15 +102,19 @@ class FuzzRun {
     );
     clearInterval(progress);
     const controlStats = await control.stop();
-    for (const failure of controlStats.failures) {
-      this.findings.add({ kind: 'control-failure', detail: failure });
+    // While a crashed server restarts the control sessions fail too; the crash is the finding.
+    if (this.crashes === 0) {
+      for (const failure of controlStats.failures) {
+        this.findings.add({ kind: 'control-failure', detail: failure });
+      }
     }
     await this.checkStillAnswering();
     const connectionsAfter = await this.connectionsAfterSettling();
     this.stopSampling = true;
     await sampler;
-    const crash = this.target.crashed();
-    if (crash) this.findings.add({ kind: 'crash', detail: crash });
+    await this.restarting;
+    // The run is over: a crash now is recorded, not restarted.
+    this.watchCrash(false);
     const seconds = (performance.now() - this.started) / 1000;
     return {
       config: this.config,
@@ -106,7 +122,7 @@ class FuzzRun {
       packetsSent: this.packets,
       packetsPerSecond: this.packets / seconds,
       connections: this.connections,
-      crashes: crash ? 1 : 0,
+      crashes: this.crashes,
       server: {
         baselineRssMb: megabytes(baseline.rss),
         peakRssMb: megabytes(this.peakRss),
@@ -127,25 +143,73 @@ class FuzzRun {
   }
 
   private running(): boolean {
-    return (
-      this.packets < this.config.packets &&
-      performance.now() < this.deadline &&
-      this.target.crashed() === undefined
-    );
+    return this.packets < this.config.packets && performance.now() < this.deadline;
   }
 
   private async worker(generator: AttackGenerator): Promise<void> {
     const timing = { answerMs: this.config.answerMs, hangMs: this.config.hangMs };
-    while (this.running()) {
-      this.record(await runAttack(this.target.port, generator.next(), timing));
+    while (this.running() && (await this.serverUp())) {
+      const script = generator.next();
+      const crashesBefore = this.crashes;
+      this.inFlight.add(script);
+      const outcome = await runAttack(this.target.port, script, timing);
+      this.inFlight.delete(script);
+      this.recent.push(script);
+      if (this.recent.length > RECENT_SCRIPTS) this.recent.shift();
+      // A connection cut by a crash proves nothing by itself; the crash is the finding. The
+      // server's exit can be reported just after its sockets closed: give it that moment.
+      if (outcome.findings.length > 0) await delay(CRASH_NOTICE_MS);
+      this.watchCrash();
+      const crashed = this.crashes !== crashesBefore || this.target.crashed() !== undefined;
+      this.record(
+        crashed ? { ...outcome, outcome: 'interrupted-by-crash', findings: [] } : outcome,
+      );
     }
+  }
+
+  /** False when the server is dead for good (crashed, and the target cannot restart). */
+  private async serverUp(): Promise<boolean> {
+    this.watchCrash();
+    if (this.restarting) await this.restarting;
+    return this.target.crashed() === undefined;
+  }
+
+  /**
+   * Records a crash once, with the scripts on the wire, and restarts the server when the
+   * target can (workers wait for the restart). Called by the workers and the sampler.
+   */
+  private watchCrash(restartAllowed = true): void {
+    if (this.restarting || this.target.crashed() === undefined) return;
+    if (this.crashRecorded) return;
+    this.recordCrash();
+    const restart = this.target.restart?.bind(this.target);
+    if (!restart || !restartAllowed) return;
+    this.restarting = restart().finally(() => {
+      this.restarting = undefined;
+      this.crashRecorded = false;
+    });
+  }
+
+  private recordCrash(): void {
+    this.crashRecorded = true;
+    this.crashes++;
+    const name = (s: AttackScript): string => `${s.kind}(seed ${s.seed})`;
+    this.findings.add({
+      kind: 'crash',
+      detail:
+        `${this.target.crashed()}\nconnections in flight: ${[...this.inFlight].map(name).join(', ')}` +
+        `\nlast finished: ${this.recent.map(name).join(', ')}`,
+    });
   }
 
   private record(outcome: AttackOutcome): void {
     this.connections++;
     this.packets += outcome.packets;
     increment(this.outcomes, outcome.outcome);
-    increment(this.attacks, outcome.kind);
+    const tally = (this.attacks[outcome.kind] ??= { connections: 0, packets: 0, outcomes: {} });
+    tally.connections++;
+    tally.packets += outcome.packets;
+    increment(tally.outcomes, outcome.outcome);
     for (const code of outcome.errorCodes) increment(this.errorCodes, `0x${code.toString(16)}`);
     for (const finding of outcome.findings) this.findings.add(finding);
   }
@@ -153,6 +217,7 @@ class FuzzRun {
   /** Samples the server's RSS and liveness until the run is over. */
   private async sample(): Promise<void> {
     while (!this.stopSampling) {
+      this.watchCrash();
       try {
         const stats = await this.target.stats();
         this.lastStats = stats;
@@ -165,8 +230,10 @@ class FuzzRun {
           });
         }
       } catch (error) {
-        if (this.target.crashed()) return;
-        this.findings.add({ kind: 'stats-unresponsive', detail: (error as Error).message });
+        // A dead server does not answer; the crash is recorded by the workers.
+        if (!this.target.crashed() && !this.restarting) {
+          this.findings.add({ kind: 'stats-unresponsive', detail: (error as Error).message });
+        }
       }
       await delay(SAMPLE_MS);
     }

@@ -6,6 +6,13 @@ import { FuzzConfig } from './fuzz-config';
 
 const MIB = 1024 * 1024;
 
+/** What one attack kind did over a run. */
+export interface AttackTally {
+  connections: number;
+  packets: number;
+  readonly outcomes: Partial<Record<ConnectionOutcome, number>>;
+}
+
 /** What one fuzz run did and found (written to bench/results/fuzz.json). */
 export interface FuzzReport {
   readonly config: FuzzConfig;
@@ -26,8 +33,8 @@ export interface FuzzReport {
   readonly control: ControlStats;
   /** Bad-connection outcomes histogram. */
   readonly outcomes: Partial<Record<ConnectionOutcome, number>>;
-  /** Connections per attack kind. */
-  readonly attacks: Partial<Record<AttackKind, number>>;
+  /** Per attack kind: connections, packets, and how they ended. */
+  readonly attacks: Partial<Record<AttackKind, AttackTally>>;
   /** ERROR codes the server sent, by hex code. */
   readonly errorCodes: Record<string, number>;
   readonly findings: {

@@ -22,5 +22,7 @@ export const FUZZ_SERVER_OPTIONS: NnrpTransportOptions = {
   closeGraceMs: 50,
   shutdownDrainMs: 200,
   profile: { maxBodyBytes: FUZZ_MAX_BODY_BYTES },
-  limits: { maxMetaLen: FUZZ_MAX_META_LEN },
+  // A hard limit under what the frames in flight of one session can return (4 × 64 KiB), so a
+  // client that stops reading reaches it within one fuzzed connection.
+  limits: { maxMetaLen: FUZZ_MAX_META_LEN, writeHardLimitBytes: 128 * 1024 },
 };

@@ -5,6 +5,8 @@ import { FuzzTarget, ServerStats } from './fuzz-target';
 /** A stats request the server does not answer within this time is a finding. */
 const STATS_TIMEOUT_MS = 5000;
 const STOP_TIMEOUT_MS = 10_000;
+/** How much of the server's stderr a crash report keeps (its stack trace). */
+const STDERR_TAIL_BYTES = 4096;
 
 interface ServerMessage {
   ready?: number;
@@ -14,49 +16,43 @@ interface ServerMessage {
 
 /**
  * fuzz-server.ts in a child process, watched for crashes: unlike the benches' server process,
- * an exit during the run is recorded (the fuzzer's first finding), and stats requests time out.
+ * an exit during the run is recorded with the tail of the server's stderr (its stack trace),
+ * and the server can be restarted so one crash does not end the run.
  */
 export class FuzzServerProcess implements FuzzTarget {
   private crash: string | undefined;
   private nextRequest = 1;
-  private readonly pending = new Map<number, (stats: ServerStats) => void>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (stats: ServerStats) => void; reject: (error: Error) => void }
+  >();
   private stopping = false;
+  private stderrTail = '';
 
   private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
+    private child: ChildProcess,
+    public port: number,
   ) {
-    child.on('message', (message: ServerMessage) => {
-      if (message.statsReply === undefined || !message.stats) return;
-      this.pending.get(message.statsReply)?.(message.stats);
-      this.pending.delete(message.statsReply);
-    });
-    child.on('exit', (code, signal) => {
-      if (!this.stopping) this.crash = `server exited with code ${code}, signal ${signal}`;
-    });
+    this.watch(child);
   }
 
   /** Forks the server and waits for its port. */
-  static start(): Promise<FuzzServerProcess> {
-    const child = fork(resolve(__dirname, 'fuzz-server.ts'), [], {
-      execArgv: ['-r', '@swc-node/register'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return new Promise((resolvePromise, reject) => {
-      const onExit = (code: number | null): void =>
-        reject(new Error(`fuzz server exited with ${code} before it was ready`));
-      child.once('exit', onExit);
-      child.on('message', function onReady(message: ServerMessage) {
-        if (message.ready === undefined) return;
-        child.off('message', onReady);
-        child.off('exit', onExit);
-        resolvePromise(new FuzzServerProcess(child, message.ready));
-      });
-    });
+  static async start(): Promise<FuzzServerProcess> {
+    return new FuzzServerProcess(...(await forkServer()));
   }
 
   crashed(): string | undefined {
     return this.crash;
+  }
+
+  /** Starts a fresh server after a crash (on a new port). */
+  async restart(): Promise<void> {
+    const [child, port] = await forkServer();
+    this.child = child;
+    this.port = port;
+    this.crash = undefined;
+    this.stderrTail = '';
+    this.watch(child);
   }
 
   stats(): Promise<ServerStats> {
@@ -67,9 +63,15 @@ export class FuzzServerProcess implements FuzzTarget {
         this.pending.delete(id);
         reject(new Error(`no stats reply within ${STATS_TIMEOUT_MS} ms`));
       }, STATS_TIMEOUT_MS);
-      this.pending.set(id, (stats) => {
-        clearTimeout(timer);
-        resolvePromise(stats);
+      this.pending.set(id, {
+        resolve: (stats) => {
+          clearTimeout(timer);
+          resolvePromise(stats);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.child.send({ stats: id });
     });
@@ -85,4 +87,42 @@ export class FuzzServerProcess implements FuzzTarget {
     await exited;
     clearTimeout(timer);
   }
+
+  private watch(child: ChildProcess): void {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL_BYTES);
+    });
+    child.on('message', (message: ServerMessage) => {
+      if (message.statsReply === undefined || !message.stats) return;
+      this.pending.get(message.statsReply)?.resolve(message.stats);
+      this.pending.delete(message.statsReply);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.stopping || child !== this.child) return;
+      this.crash = `server exited with code ${code}, signal ${signal}: ${this.stderrTail.trim()}`;
+      // Requests the dead server will never answer fail now, as the crash.
+      for (const request of this.pending.values()) request.reject(new Error(this.crash));
+      this.pending.clear();
+    });
+  }
+}
+
+/** Forks fuzz-server.ts and resolves with it and its port once it listens. */
+function forkServer(): Promise<[ChildProcess, number]> {
+  const child = fork(resolve(__dirname, 'fuzz-server.ts'), [], {
+    execArgv: ['-r', '@swc-node/register'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    const onExit = (code: number | null): void =>
+      reject(new Error(`fuzz server exited with ${code} before it was ready`));
+    child.once('exit', onExit);
+    child.on('message', function onReady(message: ServerMessage) {
+      if (message.ready === undefined) return;
+      child.off('message', onReady);
+      child.off('exit', onExit);
+      resolvePromise([child, message.ready]);
+    });
+  });
 }

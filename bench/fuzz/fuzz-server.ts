@@ -50,6 +50,8 @@ async function main(): Promise<void> {
       void app.close().then(() => process.exit(0));
     }
   });
+  // An orphan must not outlive the fuzzer (killed, crashed): no IPC channel, no server.
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ ready: transport.addresses[0].port });
 }
 

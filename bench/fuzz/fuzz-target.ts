@@ -13,9 +13,12 @@ export interface ServerStats {
 
 /** The server under fuzz: a child process (`npm run fuzz`) or an in-process app (jest). */
 export interface FuzzTarget {
+  /** The server's port (a restarted server may listen on another). */
   readonly port: number;
   /** Rejects when the server does not answer in time. */
   stats(): Promise<ServerStats>;
-  /** Why the server died, if it did. */
+  /** Why the server died, if it did (until it is restarted). */
   crashed(): string | undefined;
+  /** Starts a fresh server after a crash; absent when the target cannot (in-process). */
+  restart?(): Promise<void>;
 }

@@ -3,18 +3,26 @@
  * least `FUZZ_PACKETS` packets built from the conformance vectors and the codec and then
  * mutated, over `FUZZ_CONNECTIONS` concurrent connections, while control sessions check their
  * echoes. Writes bench/results/fuzz.json; exits non-zero on any finding. Run: `npm run fuzz`
- * (`FUZZ_PACKETS`, `FUZZ_CONNECTIONS`, `FUZZ_SECONDS`, `FUZZ_SEED`, `FUZZ_RSS_CEILING_MB`).
+ * (`FUZZ_PACKETS`, `FUZZ_CONNECTIONS`, `FUZZ_SECONDS`, `FUZZ_SEED`, `FUZZ_RSS_CEILING_MB`,
+ * `FUZZ_SKIP=kind,…`; `FUZZ_REPLAY=<seed>` replays the one connection a finding names).
  */
 import { machine, writeReport } from '../support/measure';
 import { fuzzConfigFromEnv } from './fuzz-config';
 import { runFuzz } from './fuzz-engine';
 import { summarize } from './fuzz-report';
 import { FuzzServerProcess } from './fuzz-server-process';
+import { replayScript } from './replay';
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const config = fuzzConfigFromEnv();
-  console.log(`fuzz config: ${JSON.stringify(config)}`);
   const server = await FuzzServerProcess.start();
+  if (process.env.FUZZ_REPLAY) {
+    const result = await replayScript(server, config, Number(process.env.FUZZ_REPLAY));
+    await server.stop();
+    console.log(JSON.stringify(result, null, 2));
+    return result.crash || result.outcome.findings.length > 0 ? 1 : 0;
+  }
+  console.log(`fuzz config: ${JSON.stringify(config)}`);
   const report = await runFuzz(server, config, { onProgress: (line) => console.log(line) });
   await server.stop();
   const path = writeReport('fuzz.json', {
@@ -26,10 +34,13 @@ async function main(): Promise<void> {
   });
   console.log(summarize(report));
   console.log(`report: ${path}`);
-  process.exit(report.findings.total > 0 ? 1 : 0);
+  return report.findings.total > 0 ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

@@ -69,7 +69,7 @@ const HEADER_MUTATORS: Readonly<Record<string, Mutator>> = {
     return p;
   },
   flags: (p, rng) => {
-    p.writeUInt32LE(rng.chance(0.5) ? rng.int(0x40) : 1 << rng.int(32), OFFSET.flags);
+    p.writeUInt32LE(rng.chance(0.5) ? rng.int(0x40) : (1 << rng.int(32)) >>> 0, OFFSET.flags);
     return p;
   },
   sessionId: (p, rng, context) => {

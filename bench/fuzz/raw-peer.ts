@@ -63,6 +63,8 @@ export class RawPeer {
     this.closed = new Promise((resolve) =>
       socket.once('close', () => {
         this.isClosed = true;
+        // A partial packet (say, a large result cut off) must not outlive the connection.
+        this.framer.reset();
         this.closedByServer = !this.localEnd;
         this.settleWaiters();
         resolve();

@@ -85,18 +85,25 @@ export function handshakePacket(flow: Handshake, requestedSessionId: number): Bu
   );
 }
 
-/** One valid FRAME_SUBMIT of `session` (random route and body). */
-export function submitPacket(session: SeedSession, rng: Rng, body?: Buffer): Buffer {
+/** One valid FRAME_SUBMIT of `session` (random route and body unless given). */
+export function submitPacket(
+  session: SeedSession,
+  rng: Rng,
+  body?: Buffer,
+  route?: number,
+): Buffer {
   const frameId = session.nextFrameId++;
-  const routeId = rng.pick([
-    FuzzRoute.echo,
-    FuzzRoute.echo,
-    FuzzRoute.sleep,
-    FuzzRoute.throws,
-    FuzzRoute.stream,
-    FuzzRoute.drop,
-    rng.int(0x10000),
-  ]);
+  const routeId =
+    route ??
+    rng.pick([
+      FuzzRoute.echo,
+      FuzzRoute.echo,
+      FuzzRoute.sleep,
+      FuzzRoute.throws,
+      FuzzRoute.stream,
+      FuzzRoute.drop,
+      rng.int(0x10000),
+    ]);
   return encodePacket(
     { messageType: MessageType.FrameSubmit, sessionId: session.sessionId, frameId, routeId },
     encodeFrameSubmit({

@@ -9,13 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { NnrpContext, NnrpEngine, NnrpResult, NnrpSubmit, NnrpTransport } from '@nest-nnrp/nest';
 import { from, Observable } from 'rxjs';
-import {
-  isSlowRequest,
-  ROUTE,
-  runModel,
-  slowDelay,
-  streamModel,
-} from '../compare/handler-logic';
+import { isSlowRequest, ROUTE, runModel, slowDelay, streamModel } from '../compare/handler-logic';
 import { serveBenchControl } from './server-control';
 
 @Controller()

@@ -1,20 +1,14 @@
 import type { ClientSession, NnrpCarrierTarget, ResultEvent } from '@nest-nnrp/nest';
 import { assertRgbImage } from '../image/assert-rgb-image';
 import { RGB_CHANNELS, type RgbImage } from '../image/rgb-image';
-import {
-  paddedTile,
-  placeTile,
-  tileGrid,
-  type TileGrid,
-  type TilePlacement,
-} from '../image/tiling';
+import { placeTile, tileGrid, type TileGrid, type TilePlacement } from '../image/tiling';
 import type { EsrganScale } from '../model/esrgan-model.options';
-import { encodeUpscaleSubmit, TILE_PADDING } from '../upscale/upscale-wire';
 import { runWithConcurrency } from './bounded-concurrency';
 import { planFrames } from './frame-plan';
 import { summarizeLatencies } from './latency-stats';
 import type { UpscaleProgress } from './progress-reporter';
 import { decodeUpscaledTiles } from './result-tiles';
+import { encodeTileFrame } from './tile-frame';
 import { openUpscaleSession } from './upscale-session';
 import type { UpscaleStats } from './upscale-stats';
 
@@ -78,12 +72,13 @@ export async function upscaleImage(options: UpscaleImageOptions): Promise<Upscal
     budgetMs: options.budgetMs ?? UPSCALE_DEFAULTS.budgetMs,
     retries: options.retries ?? UPSCALE_DEFAULTS.retries,
   };
+  // Planned before connecting: a bad size or tiling fails without touching the network.
+  const run = new UpscaleRun(settings);
   const connection = await openUpscaleSession(options.target, options.token);
   try {
     const serverLimit = connection.maxInFlight;
-    const inFlight =
-      serverLimit > 0 ? Math.min(settings.inFlight, serverLimit) : settings.inFlight;
-    return await new UpscaleRun(settings, connection.session, inFlight).run();
+    const inFlight = serverLimit > 0 ? Math.min(settings.inFlight, serverLimit) : settings.inFlight;
+    return await run.run(connection.session, inFlight);
   } finally {
     await connection.close();
   }
@@ -92,6 +87,7 @@ export async function upscaleImage(options: UpscaleImageOptions): Promise<Upscal
 /** The state of one {@link upscaleImage} call. */
 class UpscaleRun {
   private readonly grid: TileGrid;
+  private readonly frames: TilePlacement[][];
   private readonly output: RgbImage;
   private readonly latenciesMs: number[] = [];
   private submits = 0;
@@ -99,22 +95,19 @@ class UpscaleRun {
   private doneTiles = 0;
   private started = 0;
 
-  constructor(
-    private readonly settings: Settings,
-    private readonly session: ClientSession,
-    private readonly inFlight: number,
-  ) {
-    const { image, tileSize, scale } = settings;
+  constructor(private readonly settings: Settings) {
+    const { image, tileSize, scale, tilesPerFrame } = settings;
     this.grid = tileGrid(image.width, image.height, tileSize);
+    this.frames = planFrames(this.grid.tiles, tilesPerFrame);
     const width = image.width * scale;
     const height = image.height * scale;
     this.output = { width, height, data: new Uint8Array(width * height * RGB_CHANNELS) };
   }
 
-  async run(): Promise<UpscaleImageResult> {
-    const frames = planFrames(this.grid.tiles, this.settings.tilesPerFrame);
+  /** Sends every frame on `session`, `inFlight` at a time. */
+  async run(session: ClientSession, inFlight: number): Promise<UpscaleImageResult> {
     this.started = performance.now();
-    await runWithConcurrency(frames, this.inFlight, (tiles) => this.upscaleFrame(tiles));
+    await runWithConcurrency(this.frames, inFlight, (tiles) => this.upscaleFrame(session, tiles));
     const seconds = (performance.now() - this.started) / 1000;
     const tiles = this.grid.tiles.length;
     return {
@@ -122,10 +115,10 @@ class UpscaleRun {
       stats: {
         carrier: this.settings.target.quic === undefined ? 'tcp' : 'quic',
         tiles,
-        frames: frames.length,
+        frames: this.frames.length,
         submits: this.submits,
         drops: this.drops,
-        inFlight: this.inFlight,
+        inFlight,
         seconds,
         tilesPerSecond: seconds > 0 ? tiles / seconds : 0,
         latency: summarizeLatencies(this.latenciesMs),
@@ -134,10 +127,13 @@ class UpscaleRun {
   }
 
   /** Submits the frame, then resubmits whatever a drop left missing. */
-  private async upscaleFrame(tiles: readonly TilePlacement[]): Promise<void> {
+  private async upscaleFrame(
+    session: ClientSession,
+    tiles: readonly TilePlacement[],
+  ): Promise<void> {
     let missing = tiles;
     for (let attempt = 0; attempt <= this.settings.retries; attempt++) {
-      const received = await this.submit(missing);
+      const received = await this.submit(session, missing);
       missing = missing.filter((tile) => !received.has(tile.id));
       if (missing.length === 0) return;
     }
@@ -148,17 +144,14 @@ class UpscaleRun {
   }
 
   /** One FRAME_SUBMIT; places the tiles it got back and returns their ids. */
-  private async submit(tiles: readonly TilePlacement[]): Promise<Set<number>> {
+  private async submit(
+    session: ClientSession,
+    tiles: readonly TilePlacement[],
+  ): Promise<Set<number>> {
     const { image, tileSize, scale, budgetMs } = this.settings;
-    const { metadata, body } = encodeUpscaleSubmit({
-      imageWidth: image.width,
-      imageHeight: image.height,
-      tileSize,
-      tileIds: tiles.map((tile) => tile.id),
-      paddedTiles: tiles.map((tile) => paddedTile(image, tile, tileSize, TILE_PADDING)),
-    });
+    const { metadata, body } = encodeTileFrame(image, tiles, tileSize);
     const sentAt = performance.now();
-    const call = this.session.submit(body, {
+    const call = session.submit(body, {
       routeId: scale,
       metadata: { ...metadata, latencyBudgetMs: budgetMs },
     });

@@ -4,6 +4,7 @@ import {
   NnrpCarrierTarget,
   NnrpClient,
   NnrpClientError,
+  QuicCarrierError,
 } from '@nest-nnrp/nest';
 import { UPSCALE_SCHEMA } from '../upscale/upscale-wire';
 
@@ -29,7 +30,9 @@ export async function openUpscaleSession(
   target: NnrpCarrierTarget,
   token?: string,
 ): Promise<UpscaleConnection> {
-  const client = await NnrpClient.connect(target);
+  const client = await NnrpClient.connect(target).catch((error: unknown) => {
+    throw untrusted(error);
+  });
   let session: ClientSession;
   try {
     session = await client.openSession({
@@ -53,6 +56,16 @@ export async function openUpscaleSession(
       await client.closeConnection('upscale done').catch(() => undefined);
     },
   };
+}
+
+/** A QUIC certificate failure, with the way out (the service's certificate is self-signed). */
+function untrusted(error: unknown): unknown {
+  if (!(error instanceof QuicCarrierError) || error.kind !== 'tls') return error;
+  return new Error(
+    `QUIC TLS handshake failed (${error.message}): pass --ca with the service's certificate, ` +
+      'or --insecure for its generated development certificate',
+    { cause: error },
+  );
 }
 
 function refusal(error: unknown, withToken: boolean): unknown {

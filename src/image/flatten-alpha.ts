@@ -29,9 +29,7 @@ export function flattenAlpha(
     const from = p * RGBA_CHANNELS;
     const alpha = rgba[from + ALPHA_OFFSET] / MAX_8BIT_VALUE;
     for (let c = 0; c < RGB_CHANNELS; c++) {
-      data[p * RGB_CHANNELS + c] = Math.round(
-        rgba[from + c] * alpha + background[c] * (1 - alpha),
-      );
+      data[p * RGB_CHANNELS + c] = Math.round(rgba[from + c] * alpha + background[c] * (1 - alpha));
     }
   }
   return { data, width, height };

@@ -80,8 +80,7 @@ function house(x: number, y: number, behind: Rgb): Rgb {
   if (x > 0.27 && x < 0.34 && y > 0.66) return DOOR;
   for (const windowLeft of [0.15, 0.39]) {
     if (x > windowLeft && x < windowLeft + 0.07 && y > 0.57 && y < 0.66) {
-      const crossbar =
-        Math.abs(x - windowLeft - 0.035) < 0.008 || Math.abs(y - 0.615) < 0.008;
+      const crossbar = Math.abs(x - windowLeft - 0.035) < 0.008 || Math.abs(y - 0.615) < 0.008;
       return crossbar ? FRAME : WINDOW;
     }
   }

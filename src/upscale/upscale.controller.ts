@@ -81,6 +81,8 @@ export class UpscaleController {
             .slice(start, start + batch)
             .map((data) => ({ width: side, height: side, data }));
           const outputs = await model.upscaleBatch(inputs);
+          // Inference blocks the event loop, so the deadline timer has not run yet: check it here.
+          if (ctx.signal.aborted || ctx.remainingMs <= 0) return;
           const cropped = outputs.map((o) => cropPadding(o.data, tileSize, TILE_PADDING, scale));
           const encoded = encodeUpscaleResult(
             view.layout,

@@ -1,5 +1,6 @@
 import type { NnrpCarrierTarget, NnrpEngine } from '@nest-nnrp/nest';
 import { RunningService, startService } from '../../src/service';
+import { EPHEMERAL_LOOPBACK_ENV } from './ephemeral-service-env';
 
 /** A service started for a test, with what the tests need to reach it. */
 export interface ServiceFixture {
@@ -19,15 +20,7 @@ export async function startServiceFixture(
   env: Readonly<Record<string, string>> = {},
 ): Promise<ServiceFixture> {
   const service = await startService(
-    {
-      NNRP_TCP_PORT: '0',
-      NNRP_QUIC_PORT: '0',
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      NNRP_HOST: '127.0.0.1',
-      MODEL_SCALES: '2',
-      ...env,
-    },
+    { ...EPHEMERAL_LOOPBACK_ENV, MODEL_SCALES: '2', ...env },
     false,
   );
   const { tcp, quic, http } = service.ports;

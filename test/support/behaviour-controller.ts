@@ -23,6 +23,7 @@ export const Route = {
   drop: 6,
   late: 7,
   timeout50: 8,
+  blocking: 9,
 } as const;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -98,6 +99,16 @@ export class BehaviourController {
     this.watch(ctx);
     await sleep(1000, ctx.signal);
     return Buffer.from('never');
+  }
+
+  /** Blocks the event loop (like synchronous inference): no timer can fire meanwhile. */
+  @NnrpSubmit({ routeId: Route.blocking })
+  blocking(@Payload() body: Buffer): Buffer {
+    const until = performance.now() + Number(body.toString() || '60');
+    while (performance.now() < until) {
+      // busy: the deadline timer cannot run
+    }
+    return body;
   }
 
   @NnrpCancel()

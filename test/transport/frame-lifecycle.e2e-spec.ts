@@ -40,6 +40,16 @@ describe.each(CARRIER_MODES)(
       expect(session.received.filter((t) => t !== session.received[0])).toHaveLength(1);
     });
 
+    it('drops the late answer of a handler that blocked the event loop past its budget', async () => {
+      const { client, session } = await session_();
+      const call = session.submit(Buffer.from('60'), {
+        routeId: Route.blocking,
+        metadata: { ...TOKEN, latencyBudgetMs: 20 },
+      });
+      expect((await call.done).kind).toBe('drop');
+      expect(client.violations).toEqual([]);
+    });
+
     it("applies the handler's own timeout through DropOnTimeoutInterceptor", async () => {
       const { session } = await session_();
       const call = session.submit(Buffer.alloc(0), { routeId: Route.timeout50, ...TOKEN });

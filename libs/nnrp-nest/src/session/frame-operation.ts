@@ -143,7 +143,7 @@ export class FrameOperation {
 
   /** Sends a non-terminal result (partial, flag 0x4). Returns false when the frame is settled. */
   pushPartial(result: NnrpResult): boolean {
-    if (this.settled) return false;
+    if (this.settled || this.pastDeadline()) return false;
     this.start();
     // A partial while waiting for a tool means the tool answered: back to running first.
     if (this.stateValue === OperationState.WaitingTool) this.moveTo(OperationState.Running);
@@ -161,7 +161,7 @@ export class FrameOperation {
 
   /** Sends the terminal result. Returns false (and sends nothing) when already settled. */
   complete(result: NnrpResult): boolean {
-    if (this.settled) return false;
+    if (this.settled || this.pastDeadline()) return false;
     this.start();
     if (this.stateValue === OperationState.WaitingTool) this.moveTo(OperationState.Running);
     // Encoding happens before anything is written: a result the codec refuses (e.g. tensor
@@ -193,6 +193,16 @@ export class FrameOperation {
     const listeners = this.abortListeners;
     this.abortListeners = undefined;
     if (listeners) for (const listener of listeners) listener();
+    return true;
+  }
+
+  /**
+   * A handler that blocks the event loop (synchronous inference) keeps the deadline timer from
+   * firing; its late answer must still become the drop decisions.md §13 promises.
+   */
+  private pastDeadline(): boolean {
+    if (this.deadlineAt === undefined || performance.now() < this.deadlineAt) return false;
+    this.drop('deadline');
     return true;
   }
 
