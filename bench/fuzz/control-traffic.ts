@@ -9,16 +9,19 @@ const RECONNECT_DELAY_MS = 100;
 /** A control frame that takes this long to be answered counts as failed. */
 const ANSWER_TIMEOUT_MS = 5000;
 
+/** One failed control exchange, and when (`performance.now()`), to tell crash fallout apart. */
+export interface ControlFailure {
+  readonly at: number;
+  readonly message: string;
+}
+
 /** What the well-behaved control sessions saw. */
 export interface ControlStats {
   ok: number;
   failed: number;
   reconnects: number;
-  /** The first failures, for the report. */
-  readonly failures: string[];
+  readonly failures: ControlFailure[];
 }
-
-const MAX_FAILURE_SAMPLES = 20;
 
 /**
  * Well-behaved clients (one per handshake flow) that echo random bodies the whole run and check
@@ -52,7 +55,7 @@ export class ControlTraffic {
 
   private fail(message: string): void {
     this.stats.failed++;
-    if (this.stats.failures.length < MAX_FAILURE_SAMPLES) this.stats.failures.push(message);
+    this.stats.failures.push({ at: performance.now(), message });
   }
 
   private async run(flow: Handshake): Promise<void> {

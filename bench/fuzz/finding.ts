@@ -27,7 +27,9 @@ export type FindingKind =
   /** The server did not answer a stats request over IPC. */
   | 'stats-unresponsive'
   /** Connections stayed open on the server after every fuzz connection was gone. */
-  | 'connection-leak';
+  | 'connection-leak'
+  /** The server references much more memory after the run than before it. */
+  | 'memory-leak';
 
 /** One finding, with enough detail to replay it (attack kind, seed, bytes). */
 export interface Finding {

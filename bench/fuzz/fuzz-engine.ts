@@ -20,6 +20,8 @@ const POLL_MS = 20;
 const MIB = 1024 * 1024;
 /** Seed offset of the control traffic, so it does not mirror the attacks' random stream. */
 const CONTROL_SEED_SALT = 0x9e3779b9;
+/** Heap and buffers a server may still reference after a run, over its start (caches, JIT). */
+const RETAINED_GROWTH_LIMIT_MB = 32;
 /** How long a crash may take to be reported after the connections it cut. */
 const CRASH_NOTICE_MS = 500;
 /** Finished scripts a crash report lists besides those in flight. */
@@ -64,6 +66,8 @@ class FuzzRun {
   private crashes = 0;
   private restarting: Promise<void> | undefined;
   private crashRecorded = false;
+  /** From a crash's notice (less the time it takes to notice) to the end of its restart. */
+  private readonly crashWindows: { from: number; to: number }[] = [];
   /** Scripts on the wire right now: a crash names them (kind and replay seed). */
   private readonly inFlight = new Set<AttackScript>();
   /** The last scripts that finished: a crash can come just after its trigger disconnected. */
@@ -81,7 +85,7 @@ class FuzzRun {
   }
 
   async run(): Promise<FuzzReport> {
-    const baseline = await this.target.stats();
+    const baseline = await this.target.stats(true);
     this.peakRss = baseline.peakRss;
     const control = new ControlTraffic(
       () => this.target.port,
@@ -102,17 +106,18 @@ class FuzzRun {
     );
     clearInterval(progress);
     const controlStats = await control.stop();
-    // While a crashed server restarts the control sessions fail too; the crash is the finding.
-    if (this.crashes === 0) {
-      for (const failure of controlStats.failures) {
-        this.findings.add({ kind: 'control-failure', detail: failure });
-      }
+    // A crash cuts the control sessions too, and they fail until the restart: that fallout is
+    // the crash's; any other failure is a finding of its own.
+    const ownFailures = controlStats.failures.filter((f) => !this.aroundCrash(f.at));
+    for (const failure of ownFailures) {
+      this.findings.add({ kind: 'control-failure', detail: failure.message });
     }
     await this.checkStillAnswering();
     const connectionsAfter = await this.connectionsAfterSettling();
     this.stopSampling = true;
     await sampler;
     await this.restarting;
+    const retainedGrowth = await this.checkRetained(baseline);
     // The run is over: a crash now is recorded, not restarted.
     this.watchCrash(false);
     const seconds = (performance.now() - this.started) / 1000;
@@ -128,9 +133,15 @@ class FuzzRun {
         peakRssMb: megabytes(this.peakRss),
         finalRssMb: megabytes(this.lastStats?.rss ?? 0),
         rssCeilingMb: this.config.rssCeilingMb,
+        retainedGrowthMb: retainedGrowth === null ? null : megabytes(retainedGrowth),
         connectionsAfter,
       },
-      control: controlStats,
+      control: {
+        ok: controlStats.ok,
+        failed: controlStats.failed,
+        failedAroundCrashes: controlStats.failed - ownFailures.length,
+        reconnects: controlStats.reconnects,
+      },
       outcomes: this.outcomes,
       attacks: this.attacks,
       errorCodes: this.errorCodes,
@@ -183,11 +194,18 @@ class FuzzRun {
     if (this.crashRecorded) return;
     this.recordCrash();
     const restart = this.target.restart?.bind(this.target);
+    const window = { from: performance.now() - CRASH_NOTICE_MS - SAMPLE_MS, to: Infinity };
+    this.crashWindows.push(window);
     if (!restart || !restartAllowed) return;
     this.restarting = restart().finally(() => {
+      window.to = performance.now() + CRASH_NOTICE_MS;
       this.restarting = undefined;
       this.crashRecorded = false;
     });
+  }
+
+  private aroundCrash(at: number): boolean {
+    return this.crashWindows.some((w) => at >= w.from && at <= w.to);
   }
 
   private recordCrash(): void {
@@ -257,6 +275,23 @@ class FuzzRun {
     } finally {
       await client?.destroy();
     }
+  }
+
+  /**
+   * With every connection gone, what the server still references (heap and buffers, after a
+   * full GC) must be back near the start: more is a leak. `null` when it cannot be measured.
+   */
+  private async checkRetained(baseline: ServerStats): Promise<number | null> {
+    if (this.target.crashed() || this.crashes > 0) return null; // another process than at start
+    const final = await this.target.stats(true);
+    const growth = final.heapUsed + final.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers;
+    if (growth > RETAINED_GROWTH_LIMIT_MB * MIB) {
+      this.findings.add({
+        kind: 'memory-leak',
+        detail: `${megabytes(growth)} MiB more referenced after the run than before it`,
+      });
+    }
+    return growth;
   }
 
   /** Every fuzz and control connection is gone: the server must get back to none. */

@@ -1,6 +1,5 @@
 import { AttackKind } from './attack-script';
 import { ConnectionOutcome } from './attack-runner';
-import { ControlStats } from './control-traffic';
 import { Finding } from './finding';
 import { FuzzConfig } from './fuzz-config';
 
@@ -27,10 +26,22 @@ export interface FuzzReport {
     readonly peakRssMb: number;
     readonly finalRssMb: number;
     readonly rssCeilingMb: number;
+    /**
+     * Heap + buffers referenced after the run (full GC, no connections) minus at the start;
+     * `null` when a crash replaced the server process.
+     */
+    readonly retainedGrowthMb: number | null;
     /** Connections still open on the server after the run (must be 0). */
     readonly connectionsAfter: number;
   };
-  readonly control: ControlStats;
+  readonly control: {
+    /** Echo answers checked byte for byte. */
+    readonly ok: number;
+    readonly failed: number;
+    /** Failures while a crashed server was down or restarting (the crash's fallout). */
+    readonly failedAroundCrashes: number;
+    readonly reconnects: number;
+  };
   /** Bad-connection outcomes histogram. */
   readonly outcomes: Partial<Record<ConnectionOutcome, number>>;
   /** Per attack kind: connections, packets, and how they ended. */
@@ -53,8 +64,8 @@ export function summarize(report: FuzzReport): string {
   const { server, control, findings } = report;
   const lines = [
     `fuzz: ${report.packetsSent.toLocaleString('en-US')} packets over ${report.connections.toLocaleString('en-US')} connections in ${report.durationSeconds.toFixed(1)} s (${Math.round(report.packetsPerSecond).toLocaleString('en-US')} packets/s)`,
-    `server: crashes ${report.crashes}, RSS baseline ${server.baselineRssMb} MiB, peak ${server.peakRssMb} MiB (ceiling ${server.rssCeilingMb}), final ${server.finalRssMb} MiB, connections left ${server.connectionsAfter}`,
-    `control: ${control.ok.toLocaleString('en-US')} answers ok, ${control.failed} failed, ${control.reconnects} reconnects`,
+    `server: crashes ${report.crashes}, RSS baseline ${server.baselineRssMb} MiB, peak ${server.peakRssMb} MiB (ceiling ${server.rssCeilingMb}), final ${server.finalRssMb} MiB, retained growth ${server.retainedGrowthMb === null ? 'n/a (server restarted)' : `${server.retainedGrowthMb} MiB`}, connections left ${server.connectionsAfter}`,
+    `control: ${control.ok.toLocaleString('en-US')} answers ok, ${control.failed} failed (${control.failedAroundCrashes} around crashes), ${control.reconnects} reconnects`,
     `outcomes: ${JSON.stringify(report.outcomes)}`,
     `error codes: ${JSON.stringify(report.errorCodes)}`,
     `findings: ${findings.total} ${JSON.stringify(findings.byKind)}`,

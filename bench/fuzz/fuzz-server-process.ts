@@ -55,7 +55,7 @@ export class FuzzServerProcess implements FuzzTarget {
     this.watch(child);
   }
 
-  stats(): Promise<ServerStats> {
+  stats(collect = false): Promise<ServerStats> {
     if (this.crash) return Promise.reject(new Error(this.crash));
     const id = this.nextRequest++;
     return new Promise((resolvePromise, reject) => {
@@ -73,7 +73,7 @@ export class FuzzServerProcess implements FuzzTarget {
           reject(error);
         },
       });
-      this.child.send({ stats: id });
+      this.child.send({ stats: id, collect });
     });
   }
 
@@ -111,7 +111,8 @@ export class FuzzServerProcess implements FuzzTarget {
 /** Forks fuzz-server.ts and resolves with it and its port once it listens. */
 function forkServer(): Promise<[ChildProcess, number]> {
   const child = fork(resolve(__dirname, 'fuzz-server.ts'), [], {
-    execArgv: ['-r', '@swc-node/register'],
+    // --expose-gc: stats requests can ask for a full collection first (leak checks).
+    execArgv: ['-r', '@swc-node/register', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   return new Promise((resolvePromise, reject) => {

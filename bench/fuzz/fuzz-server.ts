@@ -1,8 +1,8 @@
 /**
  * The server under fuzz, in its own process (forked by fuzz-server-process.ts): the NNRP
  * transport with {@link FuzzController}. It never catches its own crashes: a crash must show as
- * the process exiting. IPC: sends `{ ready: port }`; answers `{ stats: id }` with its figures;
- * exits on `stop`.
+ * the process exiting. IPC: sends `{ ready: port }`; answers `{ stats: id, collect }` with its
+ * figures (after a full GC when `collect`); exits on `stop`.
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -34,8 +34,9 @@ async function main(): Promise<void> {
   setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, RSS_SAMPLE_MS).unref();
-  process.on('message', (message: { stats?: number; stop?: true }) => {
+  process.on('message', (message: { stats?: number; collect?: boolean; stop?: true }) => {
     if (message.stats !== undefined) {
+      if (message.collect) global.gc?.();
       const memory = process.memoryUsage();
       peakRss = Math.max(peakRss, memory.rss);
       const stats: ServerStats = {

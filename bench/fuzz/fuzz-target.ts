@@ -15,8 +15,11 @@ export interface ServerStats {
 export interface FuzzTarget {
   /** The server's port (a restarted server may listen on another). */
   readonly port: number;
-  /** Rejects when the server does not answer in time. */
-  stats(): Promise<ServerStats>;
+  /**
+   * Rejects when the server does not answer in time. `collect` runs a full GC first, so heap
+   * and buffer figures are what is still referenced (leak checks).
+   */
+  stats(collect?: boolean): Promise<ServerStats>;
   /** Why the server died, if it did (until it is restarted). */
   crashed(): string | undefined;
   /** Starts a fresh server after a crash; absent when the target cannot (in-process). */

@@ -1,6 +1,7 @@
 import { config } from 'rxjs';
 import { FuzzTarget, ServerStats } from '../../bench/fuzz/fuzz-target';
 import { NnrpTestApp } from './nnrp-test-app';
+import { retainedBytes } from './retained-memory';
 
 /**
  * A test app as the fuzzer's target: same process, so stats are read directly (RSS includes the
@@ -21,7 +22,8 @@ export class InProcessFuzzTarget implements FuzzTarget {
     return this.server.port;
   }
 
-  async stats(): Promise<ServerStats> {
+  async stats(collect = false): Promise<ServerStats> {
+    if (collect) retainedBytes(); // runs the full GC
     const memory = process.memoryUsage();
     this.peakRss = Math.max(this.peakRss, memory.rss);
     return {

@@ -107,6 +107,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   private controlStreamId = 0;
   /** Packets that arrived while an asynchronous handshake step was pending. */
   private pending: [Packet, InboundStream][] | undefined;
+  private pendingBytes = 0;
   /** Serialises control acks (patch, migrate, close) so they leave in request order. */
   private controlChain: Promise<void> = Promise.resolve();
   private inFlightCount = 0;
@@ -115,7 +116,12 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   private lastOutbound = performance.now();
   private handshakeTimer: NodeJS.Timeout | undefined;
   private livenessTimer: NodeJS.Timeout | undefined;
-  private clientFlowEpochs = new Map<string, number>();
+  /** `credit_epoch` of the client's last connection-scope FLOW_UPDATE. */
+  clientFlowEpoch: number | undefined;
+  /** Set when the client half-closed: close as soon as its frames are answered. */
+  private finishing = false;
+  /** Set once the write queue passed its hard limit (the teardown is scheduled). */
+  private overflowing = false;
   /** Set when the client asked for the teardown (CLOSE): its sessions are not resumable. */
   private explicitClose = false;
 
@@ -166,7 +172,6 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
 
   onStreamData(stream: InboundStream, chunk: Buffer): void {
     if (this.state === 'closed' || this.state === 'closing') return;
-    this.lastInbound = performance.now();
     this.host.bytesTransferred('in', chunk.length);
     let framer = this.framers.get(stream.id);
     if (!framer) {
@@ -192,8 +197,9 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       this.onProtocolError(error);
       return;
     }
-    // The client finished its control stream: nothing more will come on this connection.
-    if (stream.kind === 'bidi' && stream.id === this.controlStreamId) this.terminate();
+    // The client finished its control stream: nothing more will come, but the answers to what
+    // it sent are still due. Close once they are out (or after the drain time).
+    if (stream.kind === 'bidi' && stream.id === this.controlStreamId) this.finishAfterAnswers();
   }
 
   onStreamReset(stream: InboundStream): void {
@@ -242,6 +248,18 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
 
   inFlightChanged(delta: number): void {
     this.inFlightCount += delta;
+    if (this.inFlightCount === 0 && this.finishing) this.terminate();
+  }
+
+  /** Terminates when no frame is in flight any more, or after `shutdownDrainMs`. */
+  private finishAfterAnswers(): void {
+    if (this.inFlightCount === 0 && this.pending === undefined) {
+      this.terminate();
+      return;
+    }
+    this.finishing = true;
+    const timer = setTimeout(() => this.terminate(), this.host.options.shutdownDrainMs);
+    timer.unref();
   }
 
   // Teardown ----------------------------------------------------------------------------------
@@ -271,9 +289,16 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
 
   private onPacket(packet: Packet, stream: InboundStream): void {
     if (this.state === 'closing' || this.state === 'closed') return;
+    // Only whole packets count as activity: a client dripping bytes does not stay alive.
+    this.lastInbound = performance.now();
     if (this.pending) {
-      if (this.pending.length >= this.host.options.limits.maxPendingPackets) {
-        this.fatal(ErrorCode.LimitExceeded, 'too many packets during handshake');
+      const { limits } = this.host.options;
+      this.pendingBytes += packet.metadata.length + packet.body.length;
+      if (
+        this.pending.length >= limits.maxPendingPackets ||
+        this.pendingBytes > limits.maxPendingBytes
+      ) {
+        this.fatal(ErrorCode.LimitExceeded, 'too much sent during the handshake');
         return;
       }
       this.pending.push([packet, stream]);
@@ -586,6 +611,10 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   /** Holds inbound packets until `step` settles, so handshakes keep request order. */
   private holdInboundUntil(step: Promise<void>): void {
     this.pending = [];
+    this.pendingBytes = 0;
+    // Nothing more is read while the application decides: an unauthenticated client cannot
+    // make the server hold what it pipelines (only what already arrived, capped above).
+    this.carrierConnection.pauseReading();
     step
       .catch((error: unknown) => {
         this.host.logger?.error?.(`handshake failed: ${(error as Error).message}`);
@@ -594,6 +623,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       .finally(() => {
         const queued = this.pending ?? [];
         this.pending = undefined;
+        if (!this.readingPaused) this.carrierConnection.resumeReading();
         for (let i = 0; i < queued.length; i++) {
           const [packet, stream] = queued[i];
           this.onPacket(packet, stream);
@@ -837,18 +867,23 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     requireExactMeta(packet, FLOW_UPDATE_METADATA_LEN, 'flow_update');
     const update = decodeFlowUpdate(packet.metadata);
     validateFlowUpdateRouting(packet.header.sessionId, update);
-    // Session and operation scopes name a session: it must live on this connection.
-    if (
-      update.scopeKind !== FlowScopeKind.Connection &&
-      !this.sessionFor(packet.header.sessionId, 0)
-    ) {
-      return;
+    // credit_epoch is monotonic per scope: a stale update is ignored (control-plane.md §7). Each
+    // scope's epoch lives on its owner, so naming operations cannot grow any table.
+    let owner: { clientFlowEpoch: number | undefined } = this;
+    if (update.scopeKind !== FlowScopeKind.Connection) {
+      // Session and operation scopes name a session: it must live on this connection.
+      const session = this.sessionFor(packet.header.sessionId, 0);
+      if (!session) return;
+      owner = session;
+      if (update.scopeKind === FlowScopeKind.Operation) {
+        // Only an operation in flight has anything to throttle.
+        const frame = session.frame(Number(update.operationId));
+        if (!frame) return;
+        owner = frame;
+      }
     }
-    // credit_epoch is monotonic per scope: a stale update is ignored (control-plane.md §7).
-    const key = `${update.scopeKind}:${packet.header.sessionId}:${update.operationId}`;
-    const last = this.clientFlowEpochs.get(key);
-    if (last !== undefined && update.creditEpoch <= last) return;
-    this.clientFlowEpochs.set(key, update.creditEpoch);
+    if (owner.clientFlowEpoch !== undefined && update.creditEpoch <= owner.clientFlowEpoch) return;
+    owner.clientFlowEpoch = update.creditEpoch;
   }
 
   private onCachePut(packet: Packet, stream: InboundStream): void {
@@ -1040,15 +1075,26 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   private onCongested(): void {
     const { limits } = this.host.options;
     if (this.carrierConnection.bufferedBytes > limits.writeHardLimitBytes) {
-      this.host.logger?.warn?.(`${this.carrierConnection.id}: client does not read; closing`);
-      for (const session of this.sessions.values()) session.dropAll('backpressure', false);
-      this.carrierConnection.destroy();
+      // Torn down after the current write returns: the frame being answered must not be
+      // failed from inside its own write.
+      if (!this.overflowing) {
+        this.overflowing = true;
+        queueMicrotask(() => this.abandonSlowReader());
+      }
       return;
     }
-    if (!this.readingPaused) {
+    // Stop reading the client's submits while its answers back up past the high-water mark.
+    if (!this.readingPaused && this.carrierConnection.bufferedBytes > limits.writeHighWaterBytes) {
       this.readingPaused = true;
       this.carrierConnection.pauseReading();
     }
+  }
+
+  /** A client that does not read its results: drop its frames, close the connection. */
+  private abandonSlowReader(): void {
+    this.host.logger?.warn?.(`${this.carrierConnection.id}: client does not read; closing`);
+    for (const session of this.sessions.values()) session.dropAll('backpressure', false);
+    this.carrierConnection.destroy();
   }
 
   private startLiveness(): void {

@@ -71,7 +71,15 @@ export class NnrpEngine implements ConnectionHost, SessionObserver {
   async start(): Promise<void> {
     const carriers: Carrier[] = [...this.extraCarriers];
     if (this.options.quic) carriers.unshift(new QuicCarrier(this.options.quic));
-    if (this.options.tcp) carriers.unshift(new TcpCarrier(this.options.tcp));
+    if (this.options.tcp) {
+      carriers.unshift(
+        new TcpCarrier({
+          tlsHandshakeTimeoutMs: this.options.handshakeTimeoutMs || undefined,
+          maxConnections: this.options.limits.maxConnections,
+          ...this.options.tcp,
+        }),
+      );
+    }
     for (const carrier of carriers) {
       this.listeners.push(await carrier.listen((connection) => this.accept(connection)));
     }

@@ -46,6 +46,8 @@ export interface NnrpServerLimits {
   writeHardLimitBytes: number;
   /** Packets held while an asynchronous handshake (auth) is pending. */
   maxPendingPackets: number;
+  /** Bytes held while an asynchronous handshake is pending (reading pauses meanwhile). */
+  maxPendingBytes: number;
 }
 
 /** Options of {@link NnrpTransport} (and of the engine under it). */
@@ -128,6 +130,7 @@ export const DEFAULT_SERVER_LIMITS: NnrpServerLimits = {
   writeHighWaterBytes: 8 * MIB,
   writeHardLimitBytes: 96 * MIB,
   maxPendingPackets: 64,
+  maxPendingBytes: 4 * MIB,
 };
 
 /** Fills in every default. */

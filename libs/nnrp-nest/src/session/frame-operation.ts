@@ -9,6 +9,7 @@ import type { InboundStream } from '../carriers/carrier-connection';
 import { DropReason } from '../engine/drop-reason';
 import { NnrpDrop } from '../engine/nnrp-drop';
 import { NnrpResult } from '../engine/nnrp-result';
+import { LongTimeout, setLongTimeout } from './long-timeout';
 
 /** Lifecycle of one accepted frame (data-plane.md §7.3, as our server drives it). */
 export type FrameState =
@@ -43,7 +44,7 @@ export class FrameOperation {
   private controller: AbortController | undefined;
   private abortReason: NnrpDrop | undefined;
   private abortListeners: (() => void)[] | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: LongTimeout | undefined;
   private stateValue = OperationState.Accepted;
   /** `performance.now()` when the submit was accepted. */
   readonly acceptedAt = performance.now();
@@ -51,6 +52,8 @@ export class FrameOperation {
   startedAt: number | undefined;
   /** Absolute `performance.now()` deadline, if any. */
   deadlineAt: number | undefined;
+  /** `credit_epoch` of the client's last FLOW_UPDATE for this scope (stale ones are ignored). */
+  clientFlowEpoch: number | undefined;
   private partialCount = 0;
   /** Why the handler's last result could not be encoded (logged by the transport). */
   invalidResult: Error | undefined;
@@ -131,9 +134,8 @@ export class FrameOperation {
     const at = this.acceptedAt + ms;
     if (this.deadlineAt !== undefined && this.deadlineAt <= at) return;
     this.deadlineAt = at;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    const delay = Math.max(0, at - performance.now());
-    this.deadlineTimer = setTimeout(() => this.drop('deadline'), delay);
+    this.deadlineTimer?.clear();
+    this.deadlineTimer = setLongTimeout(() => this.drop('deadline'), at - performance.now());
   }
 
   /** Milliseconds left before the deadline (`Infinity` without one). */
@@ -154,6 +156,8 @@ export class FrameOperation {
       this.drop('handler-error');
       return false;
     }
+    // Writing may have ended the frame (the connection gave up on a client that stops reading).
+    if (this.settled) return false;
     this.partialCount++;
     this.moveTo(OperationState.Partial);
     return true;
@@ -172,6 +176,7 @@ export class FrameOperation {
       this.invalidResult = error as Error;
       return this.drop('handler-error');
     }
+    if (this.settled) return false;
     this.clearTimer();
     this.moveTo(OperationState.Completed);
     this.sink.frameSettled(this, 'completed');
@@ -212,9 +217,7 @@ export class FrameOperation {
   }
 
   private clearTimer(): void {
-    if (this.deadlineTimer) {
-      clearTimeout(this.deadlineTimer);
-      this.deadlineTimer = undefined;
-    }
+    this.deadlineTimer?.clear();
+    this.deadlineTimer = undefined;
   }
 }

@@ -23,6 +23,7 @@ import { FrameOperation, FrameSink } from './frame-operation';
 import { RecentFrameIds } from './recent-frame-ids';
 import { CacheStore, LeaseOwnerScope } from './cache-store';
 import { CreditLedger } from './credit-ledger';
+import { setLongTimeout } from './long-timeout';
 import { resultMetadataFor } from './result-metadata';
 import { SessionConnection } from './session-connection';
 
@@ -83,6 +84,8 @@ export class NnrpSession implements FrameSink {
   readonly open: SessionOpenMetadata | undefined;
   readonly hello: ClientHelloMetadata | undefined;
   state: SessionState = 'open';
+  /** `credit_epoch` of the client's last FLOW_UPDATE for this scope (stale ones are ignored). */
+  clientFlowEpoch: number | undefined;
   /** Highest frame id accepted (the `last_operation_id` watermark). */
   lastOperationId = 0;
   /** Highest frame id answered with a final RESULT_PUSH. */
@@ -180,12 +183,12 @@ export class NnrpSession implements FrameSink {
   whenIdle(timeoutMs: number): Promise<void> {
     if (this.frames.size === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
+      const timer = setLongTimeout(done, timeoutMs);
       const waiter = (): void => done();
       const waiters = this.idleWaiters;
       waiters.push(waiter);
       function done(): void {
-        clearTimeout(timer);
+        timer.clear();
         const at = waiters.indexOf(waiter);
         if (at >= 0) waiters.splice(at, 1);
         resolve();

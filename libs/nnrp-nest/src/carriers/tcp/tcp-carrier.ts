@@ -13,7 +13,16 @@ export interface TcpListenerOptions {
   tls?: Pick<TlsOptions, 'cert' | 'key' | 'ca' | 'requestCert' | 'passphrase'>;
   /** Listen backlog. */
   backlog?: number;
+  /**
+   * TLS only: a client must complete the TLS handshake within this time (default 10 s); one that
+   * opens TCP and never starts TLS is cut then. The engine sets it to its handshake timeout.
+   */
+  tlsHandshakeTimeoutMs?: number;
+  /** Sockets accepted at once (before TLS too); more are refused by the kernel listener. */
+  maxConnections?: number;
 }
+
+const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Plain TCP (or TLS) carrier: one NNRP byte stream per connection (control-plane.md §2.1). */
 export class TcpCarrier implements Carrier {
@@ -22,9 +31,28 @@ export class TcpCarrier implements Carrier {
   async listen(onConnection: (connection: CarrierConnection) => void): Promise<CarrierListener> {
     const accept = (socket: Socket): void => onConnection(new TcpCarrierConnection(socket));
     const { tls } = this.options;
+    // allowHalfOpen: a client's FIN ends its requests, not our answers (they are still due).
     const server: Server = tls
-      ? createTlsServer(tls, accept)
-      : createServer({ noDelay: true, pauseOnConnect: true }, accept);
+      ? createTlsServer(
+          {
+            ...tls,
+            allowHalfOpen: true,
+            handshakeTimeout:
+              this.options.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+          },
+          accept,
+        )
+      : createServer({ noDelay: true, pauseOnConnect: true, allowHalfOpen: true }, accept);
+    if (this.options.maxConnections !== undefined)
+      server.maxConnections = this.options.maxConnections;
+    // A failed or timed-out TLS handshake leaves the socket open unless destroyed here.
+    server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
+    // Raw sockets, to cut on close the ones that never sent a byte (a TLS handshake never begun).
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
     const host = this.options.host ?? '0.0.0.0';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -41,6 +69,7 @@ export class TcpCarrier implements Carrier {
       // ended; the engine drains and closes those itself, so do not wait for them here.
       close: async () => {
         server.close();
+        for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
       },
     };
   }
