@@ -117,7 +117,9 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   private handshakeTimer: NodeJS.Timeout | undefined;
   private livenessTimer: NodeJS.Timeout | undefined;
   /** `credit_epoch` of the client's last connection-scope FLOW_UPDATE. */
-  clientFlowEpoch: number | undefined;
+  private readonly connectionFlow: { clientFlowEpoch: number | undefined } = {
+    clientFlowEpoch: undefined,
+  };
   /** Set when the client half-closed: close as soon as its frames are answered. */
   private finishing = false;
   /** Set once the write queue passed its hard limit (the teardown is scheduled). */
@@ -869,7 +871,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     validateFlowUpdateRouting(packet.header.sessionId, update);
     // credit_epoch is monotonic per scope: a stale update is ignored (control-plane.md §7). Each
     // scope's epoch lives on its owner, so naming operations cannot grow any table.
-    let owner: { clientFlowEpoch: number | undefined } = this;
+    let owner: { clientFlowEpoch: number | undefined } = this.connectionFlow;
     if (update.scopeKind !== FlowScopeKind.Connection) {
       // Session and operation scopes name a session: it must live on this connection.
       const session = this.sessionFor(packet.header.sessionId, 0);
