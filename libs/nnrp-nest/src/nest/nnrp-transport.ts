@@ -188,11 +188,11 @@ export class NnrpTransport
     // Nest handlers return a promise of a value or of an Observable; a plain value skips rxjs.
     if (output instanceof Promise) {
       output.then(
-        (value: unknown) => this.settle(frame, value),
+        (value: unknown) => this.guard(frame, () => this.settle(frame, value)),
         (error: unknown) => this.failFrame(frame, error),
       );
     } else {
-      this.settle(frame, output);
+      this.guard(frame, () => this.settle(frame, output));
     }
   }
 
@@ -215,19 +215,21 @@ export class NnrpTransport
   private stream(frame: FrameOperation, value$: Observable<unknown>): void {
     let last: unknown = NOTHING;
     const subscription = value$.subscribe({
-      next: (value) => {
-        if (value instanceof NnrpDrop) {
-          frame.drop(value.reason, true, value.errorCode);
-          return;
-        }
-        if (last !== NOTHING) frame.pushPartial(toNnrpResult(last as NnrpResultLike));
-        last = value;
-      },
+      next: (value) =>
+        this.guard(frame, () => {
+          if (value instanceof NnrpDrop) {
+            frame.drop(value.reason, true, value.errorCode);
+            return;
+          }
+          if (last !== NOTHING) frame.pushPartial(toNnrpResult(last as NnrpResultLike));
+          last = value;
+        }),
       error: (error: unknown) => this.failFrame(frame, error),
-      complete: () => {
-        if (last === NOTHING) frame.drop('empty-stream');
-        else frame.complete(toNnrpResult(last as NnrpResultLike));
-      },
+      complete: () =>
+        this.guard(frame, () => {
+          if (last === NOTHING) frame.drop('empty-stream');
+          else frame.complete(toNnrpResult(last as NnrpResultLike));
+        }),
     });
     if (frame.settled) subscription.unsubscribe();
     else frame.onAbort(() => subscription.unsubscribe());
@@ -341,6 +343,18 @@ export class NnrpTransport
   private async lastValue(result: Promise<unknown>): Promise<unknown> {
     const value$ = this.transformToObservable(await result) as Observable<unknown>;
     return lastValueFrom(value$, { defaultValue: undefined });
+  }
+
+  /**
+   * Runs answer-side work of a frame so that no exception can escape into rxjs (which rethrows
+   * it asynchronously and would end the process): a failure becomes that frame's drop.
+   */
+  private guard(frame: FrameOperation, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.failFrame(frame, error);
+    }
   }
 
   private failFrame(frame: FrameOperation, error: unknown): void {
