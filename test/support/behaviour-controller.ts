@@ -24,6 +24,7 @@ export const Route = {
   late: 7,
   timeout50: 8,
   blocking: 9,
+  hint: 10,
 } as const;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -108,6 +109,13 @@ export class BehaviourController {
     while (performance.now() < until) {
       // busy: the deadline timer cannot run
     }
+    return body;
+  }
+
+  /** Tells the client the server is busy, then answers. */
+  @NnrpSubmit({ routeId: Route.hint })
+  hint(@Payload() body: Buffer, @Ctx() ctx: NnrpContext): Buffer {
+    ctx.sendHint({ congestionState: 2, reason: 2, retryAfterMs: 25 });
     return body;
   }
 

@@ -97,6 +97,23 @@ describe.each(CARRIER_MODES)('CLIENT_HELLO flow (Python client) over %s', (mode)
     expect(hint.metadata.reason).toBe(ResultHintReason.QueueFull);
   });
 
+  it('delivers the hints a handler sends (RESULT_HINT) before its result', async () => {
+    const client = await connectClient(server);
+    const session = await client.hello();
+    const outcome = await session.submit(Buffer.from('h'), {
+      routeId: Route.hint,
+      payloadKindBitmap: 1,
+    }).done;
+    expect(outcome.kind).toBe('result');
+    expect(session.hints).toHaveLength(1);
+    expect(session.hints[0].metadata).toMatchObject({
+      congestionState: ResultHintCongestionState.Elevated,
+      reason: ResultHintReason.ServerBusy,
+      retryAfterMs: 25,
+    });
+    expect(session.hints[0].header.frameId).toBe(outcome.header.frameId);
+  });
+
   it('answers a cancel of an unknown frame with a non-fatal ERROR and stays up', async () => {
     const client = await connectClient(server);
     const session = await client.hello();

@@ -8,7 +8,7 @@ import {
   PatchAckStatus,
 } from '@nest-nnrp/protocol';
 import { NnrpClientError } from '@nest-nnrp/nest';
-import { BehaviourController } from '../support/behaviour-controller';
+import { BehaviourController, Route } from '../support/behaviour-controller';
 import { FrameProbe } from '../support/frame-probe';
 import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
@@ -153,6 +153,8 @@ describe.each(CARRIER_MODES)('SESSION_OPEN flow (Rust client) over %s', (mode) =
       session.submit(Buffer.from('40'), { routeId: 1, payloadKindBitmap: 2 }),
     );
     session.cancel(999);
+    // A handler's own hint is filtered too.
+    calls.push(session.submit(Buffer.from('h'), { routeId: Route.hint, payloadKindBitmap: 2 }));
     const outcomes = await Promise.all(calls.map((c) => c.done));
     expect(outcomes.filter((o) => o.kind === 'drop').length).toBeGreaterThanOrEqual(4);
     const forbidden = [

@@ -12,6 +12,7 @@ import {
   type FrameSubmitMetadata,
   type ObjectReferenceBlock,
   type PacketHeader,
+  type ResultHintMetadata,
   type SessionOpenMetadata,
 } from '@nest-nnrp/protocol';
 import type { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
@@ -226,6 +227,20 @@ export class NnrpContext extends BaseRpcContext<[NnrpContextInit]> {
     const session = this.init.session;
     if (!frame || !session || frame.settled) return [];
     return session.cancelScope(frame.frameId, scope);
+  }
+
+  /**
+   * Tells the client how its frames fare (RESULT_HINT: applied budget policy, congestion,
+   * reason, retry-after), about this frame (or the session outside a submit). Sent to
+   * CLIENT_HELLO-flow clients only; SESSION_OPEN-flow (Rust 3.8) clients cannot take it.
+   */
+  sendHint(hint: Partial<ResultHintMetadata>): void {
+    this.init.session?.sendHint(this.frameId, {
+      appliedBudgetPolicy: hint.appliedBudgetPolicy ?? 0,
+      congestionState: hint.congestionState ?? 0,
+      reason: hint.reason ?? 0,
+      retryAfterMs: hint.retryAfterMs ?? 0,
+    });
   }
 
   /** Grants the session more operation credit (a FLOW_UPDATE grant, data-plane.md §7.6). */

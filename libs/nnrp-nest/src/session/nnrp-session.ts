@@ -14,6 +14,7 @@ import {
   PacketHeader,
   ResultHintBudgetPolicy,
   ResultHintCongestionState,
+  ResultHintMetadata,
   ResultHintReason,
   SessionOpenMetadata,
 } from '@nest-nnrp/protocol';
@@ -350,6 +351,17 @@ export class NnrpSession implements FrameSink {
         hint,
       );
     }
+  }
+
+  /**
+   * Sends a RESULT_HINT about `frameId` (0 = the whole session). Hello-flow clients only: the
+   * connection never sends one to a SESSION_OPEN-flow client (decisions.md §10).
+   */
+  sendHint(frameId: number, hint: ResultHintMetadata): void {
+    this.connectionRef?.sendPacket(
+      { messageType: MessageType.ResultHint, sessionId: this.id, frameId },
+      encodeResultHint(hint),
+    );
   }
 
   /**
