@@ -12,6 +12,7 @@ import { profileMissedTargets } from './compare/profile-missed';
 import { waitForQuiet } from './compare/quiet-wait';
 import { asCompareReport, CompareReport, RunRecord } from './compare/report-types';
 import { addRatios, summarizeCell, summarizeValues } from './compare/summarize';
+import { sourceDigest } from './compare/source-digest';
 import { loadAverage1m } from './compare/system-cpu';
 import { judgeTargets } from './compare/targets';
 import { TRANSPORTS, TransportSpec } from './compare/transports';
@@ -52,6 +53,7 @@ async function measureAll(): Promise<CompareReport> {
       ? await waitForQuiet(QUIET_LOAD, 60_000, 20 * 60_000, log)
       : { quiet: loadAverage1m() < QUIET_LOAD, load: loadAverage1m(), waitedSeconds: 0 };
   log(`load ${quiet.load.toFixed(2)} at start (${quiet.quiet ? 'quiet' : 'NOT quiet'})`);
+  const sourcesAtStart = sourceDigest();
   const workloads = WORKLOADS.filter((w) => !QUICK || w.quick);
   const plan: { transport: TransportSpec; workload: Workload }[] = TRANSPORTS.flatMap((transport) =>
     workloads
@@ -90,6 +92,8 @@ async function measureAll(): Promise<CompareReport> {
       ? []
       : await profileMissedTargets(runner, targets, DURATION_MS, log);
   await runner.close();
+  const sources = { atStart: sourcesAtStart, atEnd: sourceDigest() };
+  if (sources.atStart !== sources.atEnd) log('WARNING: the code under test changed during the run');
   const foreign = [...records.values()]
     .flat()
     .flatMap((r) => (r.ok ? [r.measurement.foreignCpuSeconds / r.measurement.load.seconds] : []));
@@ -110,6 +114,7 @@ async function measureAll(): Promise<CompareReport> {
     cells,
     targets,
     profiles,
+    sources,
     elapsedSeconds: (Date.now() - started) / 1000,
   };
 }

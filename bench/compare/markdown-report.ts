@@ -81,11 +81,13 @@ function profileSection(nnrp: ProfileSummary, raw: ProfileSummary | undefined): 
   return [
     `### \`${nnrp.workload}\` (explains ${nnrp.targets.join(', ')})`,
     '',
-    `Server CPU per request, busy samples inside the load window: **NNRP ${us(nnrp, nnrp.sampledMs)} µs** (${formatCount(nnrp.frames)} requests)` +
+    `Server main-thread time per request (non-idle samples inside the load window): **NNRP ${us(nnrp, nnrp.sampledMs)} µs** (${formatCount(nnrp.frames)} requests)` +
       (raw
         ? `, raw node:net ${us(raw, raw.sampledMs)} µs (${formatCount(raw.frames)} requests).`
-        : '; the raw node:net baseline run failed.'),
+        : '; the raw node:net baseline run failed.') +
+      ' The profiler samples wall-clock time, so on this shared 2-core machine these run above the CPU seconds in the tables; compare them with each other.',
     '',
+    ...(raw ? [nnrpOnlyLine(nnrp, raw), ''] : []),
     "Self time by area, µs per request (share of the server's busy time); a blank cell means " +
       "the area is not among that server's top 15:",
     '',
@@ -108,6 +110,17 @@ function profileSection(nnrp: ProfileSummary, raw: ProfileSummary | undefined): 
   ];
 }
 
+/** NNRP's time in areas missing from the raw server's top list: roughly what NNRP adds per request. */
+function nnrpOnlyLine(nnrp: ProfileSummary, raw: ProfileSummary): string {
+  const onlyNnrp = nnrp.areas.filter((a) => !raw.areas.some((r) => r.name === a.name));
+  const total = onlyNnrp.reduce((sum, a) => sum + perRequestUs(nnrp, a.selfMs), 0);
+  const named = onlyNnrp
+    .slice(0, 4)
+    .map((a) => `${a.name} ${perRequestUs(nnrp, a.selfMs).toFixed(2)} µs`)
+    .join(', ');
+  return `Areas missing from the raw server's top 15 take ${total.toFixed(2)} µs of NNRP's time per request (${named}).`;
+}
+
 function profileSections(profiles: ProfileSummary[]): string[] {
   return profiles
     .filter((p) => p.transport === 'nnrp-tcp')
@@ -119,6 +132,18 @@ function profileSections(profiles: ProfileSummary[]): string[] {
     );
 }
 
+function sourcesLine(report: CompareReport): string {
+  // Reports written before the digest existed have none.
+  const { sources } = report;
+  if (!sources) return '- Code under test: not recorded.';
+  return sources.atStart === sources.atEnd
+    ? `- Code under test unchanged during the run (source digest ${sources.atStart}).`
+    : `- **The code under test changed during the run** (source digest ${sources.atStart} → ${sources.atEnd}): cells measured before and after the edit ran different code.`;
+}
+
+/** Median CPU of other processes above which the page warns that the machine was shared. */
+const BUSY_FOREIGN_CORES = 0.25;
+
 function machineLines(report: CompareReport): string[] {
   const m = report.machine;
   const { load } = report;
@@ -127,9 +152,10 @@ function machineLines(report: CompareReport): string[] {
     : `**not quiet**: 1-minute load ${load.loadAtStart.toFixed(2)} at start${load.waitedSeconds > 0 ? ` after waiting ${Math.round(load.waitedSeconds)} s for it to drop below 1.0` : ''}; other work shared the CPUs, so absolute numbers are low and ranges wide (ratios within the run stay meaningful)`;
   return [
     `- Machine: ${String(m.cpus)} × ${String(m.cpuModel)}, ${String(m.memoryGiB)} GiB, ${String(m.platform)}, Node ${String(m.node)}.`,
-    `- Load: ${quiet}. CPU used by other processes while cells ran: median ${load.foreignCores.median.toFixed(2)} cores, max ${load.foreignCores.max.toFixed(2)} (from /proc/stat minus the bench's server and client).`,
-    `- Date: ${report.date}; whole run took ${Math.round(report.elapsedSeconds)} s.`,
-    `- ${report.config.runs} run(s) per cell of ${report.config.durationMs} ms each${report.config.quick ? ' (**BENCH_QUICK subset**)' : ''}; tables show medians with min–max; a cell that makes no progress for ${report.config.stallMs / 1000} s is killed and marked failed.`,
+    `- Load: ${quiet}. CPU used by other processes while cells ran: median ${load.foreignCores.median.toFixed(2)} cores, max ${load.foreignCores.max.toFixed(2)} (from /proc/stat minus the bench's server and client)${load.foreignCores.median >= BUSY_FOREIGN_CORES ? '; **other work resumed during the run**, so absolute figures are lower than on an idle machine and the min–max ranges are wide; ratios compare cells measured seconds apart in the same run' : ''}.`,
+    `- Date: ${report.date}; the measurements took ${Math.round(report.elapsedSeconds - load.waitedSeconds)} s${load.waitedSeconds > 0 ? ` (after ${Math.round(load.waitedSeconds)} s of waiting for a quiet machine)` : ''}.`,
+    sourcesLine(report),
+    `- ${report.config.runs} run(s) per cell of ${report.config.durationMs} ms each${report.config.quick ? ' (**BENCH_QUICK subset**)' : ''}; tables show medians with min–max; a cell that makes no progress for ${report.config.stallMs / 1000} s is killed with its client, marked failed, and not repeated in later runs.`,
   ];
 }
 
@@ -166,7 +192,7 @@ export function renderMarkdown(report: CompareReport, charts: ChartFile[]): stri
     '## How it is measured',
     '',
     '- Each cell starts its server in a process of its own (`bench/support/bench-server-process.ts`) and drives it from a separate client process (`bench/compare/cell-driver.ts`); a fresh server per cell and run.',
-    '- Handlers are the same logic everywhere (`bench/compare/handler-logic.ts`): **echo**; **model**, a CPU-light stand-in that XORs every byte into a new buffer; **stream**, the model output sent as 32 partial results; **mixed**, the model where every 10th request of a connection waits 50 ms and every request carries a 20 ms deadline.',
+    '- Handlers are the same logic everywhere (`bench/compare/handler-logic.ts`): **echo**; **model**, a CPU-light stand-in that XORs every byte into a new buffer; **stream**, the model output sent as 32 partial results; **mixed**, the model where every 10th request of a connection waits 50 ms and every request carries a 20 ms deadline. The model runs under concurrent load only: lock-step it would add the same handler time to every row, and the full run has to stay near 10 minutes.',
     "- Clients: the NNRP rows and the raw row use the project's NNRP load client (`bench/support/bench-client.ts`); Nest TCP uses `ClientProxyFactory`/`client.send()`; gRPC uses `@grpc/grpc-js` with proto-loader. Each connection keeps its window of requests in flight for the duration, then waits for the last answers.",
     "- **frames/s**: requests that ended (answered or timed out) per second. **MiB/s**: answered payload bytes per second (the bytes a user gets, not wire bytes: Nest TCP carries base64, 4/3 of that). **Latency**: request sent → final answer (the last partial for streams, the timeout for timed-out requests). **Server CPU**: the server process's user+system CPU during the load, per 10,000 requests. **Peak RSS**: the server process's peak over the cell.",
     '- **× raw**: frames/s over the raw `node:net` echo of the same body size and shape (raw only echoes; for model, stream and mixed it is the cost of moving the same bytes). **× gRPC**: frames/s over Nest gRPC on the same workload.',

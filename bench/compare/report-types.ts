@@ -95,6 +95,12 @@ export interface CompareReport {
   cells: CellSummary[];
   targets: TargetOutcome[];
   profiles: ProfileSummary[];
+  /**
+   * Digest of the code under test at the start and end of the measurements (source-digest.ts);
+   * absent in reports written before it existed.
+   */
+  sources?: { atStart: string; atEnd: string };
+  /** From the start of the command, the wait for a quiet machine included. */
   elapsedSeconds: number;
 }
 

@@ -283,6 +283,7 @@ class FuzzRun {
    */
   private async checkRetained(baseline: ServerStats): Promise<number | null> {
     if (this.target.crashed() || this.crashes > 0) return null; // another process than at start
+    if (this.target.ownHeap === false) return null; // the fuzzer's records share the heap
     const final = await this.target.stats(true);
     const growth = final.heapUsed + final.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers;
     if (growth > RETAINED_GROWTH_LIMIT_MB * MIB) {

@@ -24,4 +24,9 @@ export interface FuzzTarget {
   crashed(): string | undefined;
   /** Starts a fresh server after a crash; absent when the target cannot (in-process). */
   restart?(): Promise<void>;
+  /**
+   * False when the server shares its heap with the fuzzer (in-process): its retained memory then
+   * includes the fuzzer's own records, so the leak check is left to the separate-process run.
+   */
+  readonly ownHeap?: boolean;
 }

@@ -4,12 +4,11 @@
  */
 export class RecentFrameIds {
   private readonly ids = new Set<number>();
-  private readonly order: number[];
+  /** Grows with use up to `capacity`, then wraps: an idle or parked session costs nothing. */
+  private readonly order: number[] = [];
   private next = 0;
 
-  constructor(private readonly capacity = 4096) {
-    this.order = new Array<number>(capacity);
-  }
+  constructor(private readonly capacity = 4096) {}
 
   has(id: number): boolean {
     return this.ids.has(id);
@@ -18,14 +17,15 @@ export class RecentFrameIds {
   /** Remembers `id`; returns the id that fell out of the window, if any. */
   add(id: number): number | undefined {
     if (this.ids.has(id)) return undefined;
-    let evicted: number | undefined;
-    if (this.ids.size >= this.capacity) {
-      evicted = this.order[this.next];
-      this.ids.delete(evicted);
+    this.ids.add(id);
+    if (this.order.length < this.capacity) {
+      this.order.push(id);
+      return undefined;
     }
+    const evicted = this.order[this.next];
+    this.ids.delete(evicted);
     this.order[this.next] = id;
     this.next = (this.next + 1) % this.capacity;
-    this.ids.add(id);
     return evicted;
   }
 }
