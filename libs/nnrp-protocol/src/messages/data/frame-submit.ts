@@ -105,18 +105,22 @@ export interface FrameSubmitDecodeOptions {
 
 const RESERVED1 = 'frame_submit.reserved1';
 const NON_TENSOR_RULE = 'non-tensor FRAME_SUBMIT must clear tensor tile fields';
-const TENSOR_FIELDS = [
-  'srcWidth',
-  'srcHeight',
-  'tileWidth',
-  'tileHeight',
-  'tileCount',
-  'sectionCount',
-  'tileBaseId',
-  'cameraBytes',
-  'tileIndexBytes',
-  'inputProfile',
-] as const satisfies readonly (keyof FrameSubmitMetadata)[];
+/** True when a tensor-only field is set. Spelled out: this runs for every submit (hot path). */
+function anyTensorFieldSet(m: FrameSubmitMetadata): boolean {
+  return (
+    (m.srcWidth |
+      m.srcHeight |
+      m.tileWidth |
+      m.tileHeight |
+      m.tileCount |
+      m.sectionCount |
+      m.tileBaseId |
+      m.cameraBytes |
+      m.tileIndexBytes |
+      m.inputProfile) !==
+    0
+  );
+}
 
 /**
  * Decodes FRAME_SUBMIT metadata in the reference order (data-plane.md §2.2): length ≥ 72;
@@ -130,11 +134,11 @@ const TENSOR_FIELDS = [
  */
 export function decodeFrameSubmit(
   src: Buffer,
-  options: FrameSubmitDecodeOptions = {},
+  options?: FrameSubmitDecodeOptions,
 ): FrameSubmitMetadata {
   requireLength(src, FRAME_SUBMIT_METADATA_LEN, 'frame_submit');
   requireZero(src[FrameSubmitOffset.reserved0], 'frame_submit.reserved0');
-  const tileIndexBytes = readTileIndexBytes(src, options.strict === true);
+  const tileIndexBytes = readTileIndexBytes(src, options?.strict === true);
   requireZeroU64(src, FrameSubmitOffset.reserved2, 'frame_submit.reserved2');
   requireZero(readU32(src, FrameSubmitOffset.reserved3), 'frame_submit.reserved3');
   requireZero(src[FrameSubmitOffset.reserved4], 'frame_submit.reserved4');
@@ -257,5 +261,5 @@ function validateFrameSubmitFields(m: FrameSubmitMetadata): void {
   );
   requireEnum(m.tileIndexMode, TileIndexMode.DenseRange, TileIndexMode.Bitset, 'tile_index_mode');
   requireEnum(m.submitMode, SubmitMode.Inline, SubmitMode.Mixed, 'submit_mode');
-  requireTensorFieldsClear(m, m.payloadKindBitmap, TENSOR_FIELDS, NON_TENSOR_RULE);
+  requireTensorFieldsClear(m.payloadKindBitmap, anyTensorFieldSet(m), NON_TENSOR_RULE);
 }

@@ -6,15 +6,10 @@ import { PayloadKind } from './payload-kind';
  * 5): without the tensor bit every tensor-only field must be 0; with it nothing is checked.
  * Internal to the data codecs (not re-exported).
  */
-export function requireTensorFieldsClear<K extends string>(
-  metadata: Readonly<Record<K, number>>,
+export function requireTensorFieldsClear(
   payloadKindBitmap: number,
-  tensorFields: readonly K[],
+  anyTensorFieldSet: boolean,
   rule: string,
 ): void {
-  if ((payloadKindBitmap & PayloadKind.Tensor) !== 0) return;
-  // A plain loop: this runs for every non-tensor submit and result (the hot path).
-  for (let i = 0; i < tensorFields.length; i++) {
-    if (metadata[tensorFields[i]] !== 0) requireRule(false, rule);
-  }
+  if ((payloadKindBitmap & PayloadKind.Tensor) === 0 && anyTensorFieldSet) requireRule(false, rule);
 }
