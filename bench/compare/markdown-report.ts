@@ -221,7 +221,7 @@ export function renderMarkdown(report: CompareReport, charts: ChartFile[]): stri
     '| `BENCH_STALL_MS` | 10000 | watchdog: a cell without progress this long is killed and failed |',
     '| `BENCH_WAIT_QUIET=1` | off | first wait (up to 20 min) for the 1-minute load to drop below 1.0 |',
     '| `BENCH_PROFILE=0` | on | skip the CPU profiles of missed targets |',
-    '| `BENCH_RENDER_ONLY=1` | off | re-render this page and the charts from bench/results/compare.json |',
+    '| `BENCH_RENDER_ONLY=1` | off | no new measurements: work out the ratios and target verdicts again from bench/results/compare.json, rewrite it, and re-render this page and the charts |',
     '',
   ].join('\n');
 }

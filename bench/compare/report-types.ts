@@ -47,8 +47,10 @@ export interface TargetOutcome {
   id: string;
   description: string;
   workload: string;
-  /** The measured ratio (NNRP over the reference; for latency: reference over NNRP's limit). */
+  /** The ratio of medians, NNRP's over the reference's. */
   actual?: number;
+  /** The ratio from NNRP's worst run against the reference's best, and the reverse. */
+  spread?: [number, number];
   /** met / missed, or n/a when a cell it needs failed. */
   verdict: 'met' | 'missed' | 'n/a';
   detail: string;

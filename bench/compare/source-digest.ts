@@ -1,14 +1,22 @@
 /**
- * A digest of the code under test (the libraries' and the bench's TypeScript). Servers compile
- * the sources afresh at every start, so an edit made during a run would put different code in
- * different cells; taking the digest before and after lets the report say so.
+ * A digest of the code under test: the libraries and the bench code its servers and clients load
+ * (not the other benches or the fuzzer). Servers compile the sources afresh at every start, so an
+ * edit made during a run would put different code in different cells; taking the digest before
+ * and after lets the report say so.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const REPO = resolve(__dirname, '..', '..');
-const ROOTS = ['libs/nnrp-protocol/src', 'libs/nnrp-nest/src', 'bench'];
+const ROOTS = [
+  'libs/nnrp-protocol/src',
+  'libs/nnrp-nest/src',
+  'bench/compare',
+  'bench/support',
+  'bench/tcp',
+  'bench/quic',
+];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
