@@ -62,6 +62,7 @@ import type {
   InboundStream,
 } from '../carriers/carrier-connection';
 import { DropReason } from '../engine/drop-reason';
+import type { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
 import { NnrpAuthOutcome } from '../engine/nnrp-dispatcher';
 import { FrameOperation } from '../session/frame-operation';
 import { NnrpSession, SessionInit } from '../session/nnrp-session';
@@ -413,54 +414,44 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       return;
     }
     this.state = 'handshaking';
-    const auth = this.host.dispatcher.authorize({
-      flow: 'hello',
-      authBlock: split.authBlock,
-      hello,
-      carrier: this.carrier,
-      remoteAddress: this.remoteAddress,
-    });
-    this.holdInboundUntil(
-      auth.then((outcome) => {
-        if (this.state === 'closed' || this.state === 'closing') return;
-        if (!outcome.ok) {
-          // decisions.md §9: ERROR auth_failed, connection scope, fatal; no SERVER_HELLO_ACK.
-          this.fatal(ErrorCode.AuthFailed, 'authentication failed', ErrorScope.Connection, true, {
-            relatedSessionId: hello.requestedSessionId,
-          });
-          return;
-        }
-        const sessions = this.host.sessions;
-        const id = sessions.allocate(hello.requestedSessionId) ?? sessions.allocate(0) ?? undefined;
-        if (id === undefined) {
-          this.fatal(ErrorCode.LimitExceeded, 'no free session id');
-          return;
-        }
-        const ack = serverHelloAck(hello, split.extensions, id, this.carrier, this.host.options);
-        const session = this.openSession({
-          id,
-          flow: 'hello',
-          profileId: lowestProfileOf(ack.metadata.acceptedProfileBitmap),
-          schemaId: 0,
-          schemaVersion: 0,
-          priorityClass: 0,
-          defaultDeadlineMs: 0,
-          maxInFlight: this.host.options.profile.maxInFlightPerSession,
-          resumeEnabled: false,
-          principal: outcome.principal,
-          hello,
+    this.authorizeThen({ flow: 'hello', authBlock: split.authBlock, hello }, (outcome) => {
+      if (!outcome.ok) {
+        // decisions.md §9: ERROR auth_failed, connection scope, fatal; no SERVER_HELLO_ACK.
+        this.fatal(ErrorCode.AuthFailed, 'authentication failed', ErrorScope.Connection, true, {
+          relatedSessionId: hello.requestedSessionId,
         });
-        this.send(
-          { messageType: MessageType.ServerHelloAck, flags: HeaderFlag.AckRequired, sessionId: id },
-          encodeServerHelloAck(ack.metadata),
-          ack.body,
-          undefined,
-          false,
-        );
-        this.handshakeDone();
-        this.host.dispatcher.sessionOpened(session);
-      }),
-    );
+        return;
+      }
+      const sessions = this.host.sessions;
+      const id = sessions.allocate(hello.requestedSessionId) ?? sessions.allocate(0) ?? undefined;
+      if (id === undefined) {
+        this.fatal(ErrorCode.LimitExceeded, 'no free session id');
+        return;
+      }
+      const ack = serverHelloAck(hello, split.extensions, id, this.carrier, this.host.options);
+      const session = this.openSession({
+        id,
+        flow: 'hello',
+        profileId: lowestProfileOf(ack.metadata.acceptedProfileBitmap),
+        schemaId: 0,
+        schemaVersion: 0,
+        priorityClass: 0,
+        defaultDeadlineMs: 0,
+        maxInFlight: this.host.options.profile.maxInFlightPerSession,
+        resumeEnabled: false,
+        principal: outcome.principal,
+        hello,
+      });
+      this.send(
+        { messageType: MessageType.ServerHelloAck, flags: HeaderFlag.AckRequired, sessionId: id },
+        encodeServerHelloAck(ack.metadata),
+        ack.body,
+        undefined,
+        false,
+      );
+      this.handshakeDone();
+      this.host.dispatcher.sessionOpened(session);
+    });
   }
 
   private onSessionOpen(packet: Packet, stream: InboundStream): void {
@@ -498,28 +489,19 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       return;
     }
     if (first) this.state = 'handshaking';
-    const auth = this.host.dispatcher.authorize({
-      flow: 'open',
-      authBlock: sessionOpenAuthBlock(open, packet.body),
-      open,
-      carrier: this.carrier,
-      remoteAddress: this.remoteAddress,
+    const authBlock = sessionOpenAuthBlock(open, packet.body);
+    this.authorizeThen({ flow: 'open', authBlock, open }, (outcome) => {
+      if (!outcome.ok) {
+        // decisions.md §9: rejected ack with the policy's code, then the connection closes.
+        this.sendOpenAck(
+          encodeSessionOpenAck(rejectedOpenAck(open, outcome.errorCode, options)),
+          0,
+        );
+        this.terminate();
+        return;
+      }
+      this.completeSessionOpen(open, outcome, reject);
     });
-    this.holdInboundUntil(
-      auth.then((outcome) => {
-        if (this.state === 'closed' || this.state === 'closing') return;
-        if (!outcome.ok) {
-          // decisions.md §9: rejected ack with the policy's code, then the connection closes.
-          this.sendOpenAck(
-            encodeSessionOpenAck(rejectedOpenAck(open, outcome.errorCode, options)),
-            0,
-          );
-          this.terminate();
-          return;
-        }
-        this.completeSessionOpen(open, outcome, reject);
-      }),
-    );
   }
 
   private completeSessionOpen(
@@ -608,6 +590,26 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       this.handshakeTimer = undefined;
     }
     this.startLiveness();
+  }
+
+  /**
+   * Runs the application's auth policy for a handshake, holding inbound packets until it
+   * answered; `next` runs unless the connection went away meanwhile.
+   */
+  private authorizeThen(
+    request: Pick<NnrpAuthRequest, 'flow' | 'authBlock' | 'hello' | 'open'>,
+    next: (outcome: NnrpAuthOutcome) => void,
+  ): void {
+    const auth = this.host.dispatcher.authorize({
+      ...request,
+      carrier: this.carrier,
+      remoteAddress: this.remoteAddress,
+    });
+    this.holdInboundUntil(
+      auth.then((outcome) => {
+        if (this.state !== 'closed' && this.state !== 'closing') next(outcome);
+      }),
+    );
   }
 
   /** Holds inbound packets until `step` settles, so handshakes keep request order. */
