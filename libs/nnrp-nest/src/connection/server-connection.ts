@@ -136,7 +136,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     if (handshakeTimeoutMs > 0) {
       // Slow-loris guard: the first packet must arrive and its handshake finish in time.
       this.handshakeTimer = setTimeout(
-        () => this.fatal(ErrorCode.LimitExceeded, 'handshake timeout', ErrorScope.Connection, true),
+        () => this.fatal(ErrorCode.LimitExceeded, 'handshake timeout'),
         handshakeTimeoutMs,
       );
     }
@@ -208,7 +208,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   onStreamReset(stream: InboundStream): void {
     // A reset uni submit stream is connection-fatal in the Python reference (§2.2).
     this.framers.delete(stream.id);
-    this.fatal(ErrorCode.MalformedBody, 'stream reset by peer', ErrorScope.Connection, true);
+    this.fatal(ErrorCode.MalformedBody, 'stream reset by peer');
   }
 
   onWritable(): void {
@@ -417,7 +417,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     this.authorizeThen({ flow: 'hello', authBlock: split.authBlock, hello }, (outcome) => {
       if (!outcome.ok) {
         // decisions.md §9: ERROR auth_failed, connection scope, fatal; no SERVER_HELLO_ACK.
-        this.fatal(ErrorCode.AuthFailed, 'authentication failed', ErrorScope.Connection, true, {
+        this.fatal(ErrorCode.AuthFailed, 'authentication failed', ErrorScope.Connection, {
           relatedSessionId: hello.requestedSessionId,
         });
         return;
@@ -1015,7 +1015,6 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     code: ErrorCode,
     diagnostic: string,
     scope: ErrorScope = ErrorScope.Connection,
-    _fatal = true,
     related: { relatedSessionId?: number; relatedFrameId?: number } = {},
   ): void {
     if (this.state === 'closing' || this.state === 'closed') return;

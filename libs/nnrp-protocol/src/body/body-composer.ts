@@ -16,7 +16,7 @@ import {
   writeTypedPayloadDescriptor,
 } from './typed-payload-descriptor';
 import { validateDescriptorProfile } from './typed-payload-region';
-import { PAYLOAD_KIND_MASK } from './wire-values';
+import { PAYLOAD_KIND_MASK } from '../messages/data/payload-kind';
 
 /**
  * Content a builder writes straight into the body it allocated: its length is known before

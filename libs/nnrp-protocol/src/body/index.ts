@@ -1,5 +1,5 @@
 // Typed, lazy, zero-copy body views and one-allocation body builders (data-plane.md §2.7–§2.11,
-// §3.4, decisions §4). `body-bounds` and `wire-values` stay internal.
+// §3.4, decisions §4). `body-bounds` stays internal.
 export * from './typed-payload-descriptor';
 export * from './typed-payload-region';
 export * from './typed-payload-body-builder';

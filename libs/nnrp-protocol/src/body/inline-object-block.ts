@@ -1,6 +1,6 @@
 import { requireLength, requireZero } from '../metadata/field-checks';
 import { alignUp, requireZeroBytes, viewAt } from './body-bounds';
-import { requireCacheObjectKind } from './object-reference-block';
+import { requireCacheObjectKind } from '../messages/cache/cache-object-kind';
 
 /** Length of an inline object block header (data-plane.md §2.10). */
 export const INLINE_OBJECT_HEADER_LEN = 16;

@@ -1,4 +1,5 @@
-import { requireEnum, requireLength, requireZero } from '../metadata/field-checks';
+import { requireCacheObjectKind } from '../messages/cache/cache-object-kind';
+import { requireLength, requireZero } from '../metadata/field-checks';
 
 /** Length of one object reference block (data-plane.md §2.8; Rust `OBJECT_REFERENCE_BLOCK_LEN`). */
 export const OBJECT_REFERENCE_BLOCK_LEN = 16;
@@ -12,11 +13,6 @@ export const ObjectReferenceBlockOffset = {
   cacheKeyLo: 12,
 } as const;
 
-// CacheObjectKind range (§8.1): 0 and ≥ 10 reject. The kind is a u16 here, a u32 in CACHE_*.
-const CACHE_OBJECT_KIND_FIRST = 0x0001;
-const CACHE_OBJECT_KIND_LAST = 0x0009;
-const CACHE_OBJECT_KIND_ENUM = 'cache_object_kind';
-
 /** One 16-byte reference to a cached object (`ref_flags` is always 0 and not carried). */
 export interface ObjectReferenceBlock {
   /** CacheObjectKind 1..9 (§8.1). */
@@ -24,11 +20,6 @@ export interface ObjectReferenceBlock {
   cacheNamespace: number;
   cacheKeyHi: number;
   cacheKeyLo: number;
-}
-
-/** Refuses a kind outside CacheObjectKind (`UnknownEnumValue("cache_object_kind")`). */
-export function requireCacheObjectKind(kind: number): void {
-  requireEnum(kind, CACHE_OBJECT_KIND_FIRST, CACHE_OBJECT_KIND_LAST, CACHE_OBJECT_KIND_ENUM);
 }
 
 /** Decodes one block. Order as the reference: length ≥ 16, ref_flags, object kind. */

@@ -4,7 +4,7 @@ import {
   OBJECT_REFERENCE_BLOCK_LEN,
   type ObjectReferenceBlock,
 } from './object-reference-block';
-import { SubmitModeValue } from './wire-values';
+import { SubmitMode } from '../messages/data/submit-vocabulary';
 
 /**
  * Standard FRAME_SUBMIT reference slots: the bit each one owns in `object_ref_mask` (§2.8).
@@ -52,8 +52,8 @@ export function decodeObjectReferenceRegion(region: Buffer): ObjectReferenceBloc
 /** Rules 1–2 of §2.8: known mask bits; inline ⇔ mask 0, reference/mixed ⇔ mask ≠ 0. */
 export function validateSubmitObjectRefMask(submitMode: number, objectRefMask: number): void {
   requireMask(objectRefMask, SUBMIT_OBJECT_SLOT_MASK, 'frame_submit.object_ref_mask');
-  requireEnum(submitMode, SubmitModeValue.Inline, SubmitModeValue.Mixed, 'submit_mode');
-  if (submitMode === SubmitModeValue.Inline) {
+  requireEnum(submitMode, SubmitMode.Inline, SubmitMode.Mixed, 'submit_mode');
+  if (submitMode === SubmitMode.Inline) {
     requireRule(objectRefMask === 0, 'inline FRAME_SUBMIT must not declare object_ref_mask');
   } else {
     requireRule(

@@ -22,7 +22,8 @@ import {
   writeTensorSectionTable,
 } from './tensor-section-writer';
 import { isDenseRange, type TileIds, tileIndexByteLength, writeTileIndex } from './tile-index';
-import { PAYLOAD_KIND_TENSOR, SubmitModeValue, TileIndexModeValue } from './wire-values';
+import { PayloadKind } from '../messages/data/payload-kind';
+import { SubmitMode, TileIndexMode } from '../messages/data/submit-vocabulary';
 
 /** Input of {@link buildTensorResultBody}. */
 export interface TensorResultBodyInput {
@@ -97,9 +98,9 @@ function planTensor(input: TensorResultBodyInput): TensorPlan {
   const denseBase = input.tileBaseId ?? tileIds[0] ?? 0;
   const tileIndexMode =
     input.tileIndexMode ??
-    (isDenseRange(tileIds, denseBase) ? TileIndexModeValue.DenseRange : TileIndexModeValue.RawU16);
+    (isDenseRange(tileIds, denseBase) ? TileIndexMode.DenseRange : TileIndexMode.RawU16);
   const tileBaseId =
-    tileIndexMode === TileIndexModeValue.DenseRange ? denseBase : (input.tileBaseId ?? 0);
+    tileIndexMode === TileIndexMode.DenseRange ? denseBase : (input.tileBaseId ?? 0);
   return {
     tileIndexMode,
     tileBaseId,
@@ -187,7 +188,7 @@ function buildTensorBody(
   const camera = input.cameraBlock ?? new Uint8Array(0);
   const references = input.objectReferences ?? [];
   const typedPayloads = input.typedPayloads ?? [];
-  const payloadKindBitmap = PAYLOAD_KIND_TENSOR | (input.extraPayloadKinds ?? 0);
+  const payloadKindBitmap = PayloadKind.Tensor | (input.extraPayloadKinds ?? 0);
   const referencedMask = references.reduce(
     (mask, r) => mask | (submitSlotOfKind(r.objectKind) ?? 0),
     0,
@@ -197,9 +198,9 @@ function buildTensorBody(
     (camera.length > 0 && !referenced(SubmitObjectSlot.CameraBlock)) ||
     (input.tileIds.length > 0 && !referenced(SubmitObjectSlot.TileIndexBlock)) ||
     (plan.table.sections.length > 0 && !referenced(SubmitObjectSlot.TensorSectionTable));
-  let submitMode: number = SubmitModeValue.Inline;
+  let submitMode: number = SubmitMode.Inline;
   if (referencedMask !== 0) {
-    submitMode = keepsInlineSlot ? SubmitModeValue.Mixed : SubmitModeValue.Reference;
+    submitMode = keepsInlineSlot ? SubmitMode.Mixed : SubmitMode.Reference;
   }
   validateSubmitObjectRefMask(submitMode, referencedMask);
   const marker = {
@@ -248,9 +249,7 @@ function buildTensorBody(
 export function buildTensorResultBody(input: TensorResultBodyInput): TensorBodyBuild {
   const mode = input.tileIndexMode;
   requireRule(
-    mode === undefined ||
-      mode === TileIndexModeValue.DenseRange ||
-      mode === TileIndexModeValue.RawU16,
+    mode === undefined || mode === TileIndexMode.DenseRange || mode === TileIndexMode.RawU16,
     RESULT_TILE_INDEX_RULE,
   );
   const {

@@ -9,7 +9,8 @@ import { decodeObjectReferenceRegion, validateSubmitMask } from './object-refere
 import { parseTensorSectionTable, type TensorSectionView } from './tensor-section';
 import { decodeTileIndex, resultTileIndexMode, type TileIds } from './tile-index';
 import { parseTypedPayloadRegion, type TypedPayloadFrameView } from './typed-payload-region';
-import { PAYLOAD_KIND_TENSOR, SubmitModeValue } from './wire-values';
+import { PayloadKind } from '../messages/data/payload-kind';
+import { SubmitMode } from '../messages/data/submit-vocabulary';
 
 /** The two tensor body layouts of decisions §4. */
 export type TensorBodyLayout = 'legacy' | 'composed';
@@ -55,8 +56,8 @@ export type TensorObjectResolver = (reference: ObjectReferenceBlock) => Buffer |
  */
 export function selectTensorBodyLayout(submit: TensorLayoutShape): TensorBodyLayout {
   const legacy =
-    submit.payloadKindBitmap === PAYLOAD_KIND_TENSOR &&
-    submit.submitMode === SubmitModeValue.Inline &&
+    submit.payloadKindBitmap === PayloadKind.Tensor &&
+    submit.submitMode === SubmitMode.Inline &&
     submit.payloadFrameCount === 0 &&
     submit.objectRefMask === 0;
   return legacy ? 'legacy' : 'composed';
@@ -127,7 +128,7 @@ export class TensorBodyView {
       tileBaseId: metadata.tileBaseId,
       tileIndexBytes: metadata.tileIndexBytes,
       tileIndexMode: resultTileIndexMode(metadata.tileIndexBytes),
-      submitMode: SubmitModeValue.Inline,
+      submitMode: SubmitMode.Inline,
       objectRefMask: 0,
       cameraBytes: 0,
       role: 'result',

@@ -3,7 +3,7 @@ import { NnrpErrorKind } from '../errors/nnrp-error-kind';
 import { NnrpProtocolError } from '../errors/nnrp-protocol-error';
 import { requireEnum, requireRule } from '../metadata/field-checks';
 import { requireExactLength, U16_MAX } from './body-bounds';
-import { TileIndexModeValue } from './wire-values';
+import { TileIndexMode } from '../messages/data/submit-vocabulary';
 
 /**
  * Tile ids in payload order. `dense_range` gives a plain array; the other modes a Uint16Array
@@ -31,11 +31,11 @@ const BITSET_COUNT_RULE = 'bitset popcount must equal tile_count';
  * when `tile_index_bytes > 0`, else dense_range.
  */
 export function resultTileIndexMode(tileIndexBytes: number): number {
-  return tileIndexBytes > 0 ? TileIndexModeValue.RawU16 : TileIndexModeValue.DenseRange;
+  return tileIndexBytes > 0 ? TileIndexMode.RawU16 : TileIndexMode.DenseRange;
 }
 
 function requireTileIndexMode(mode: number): void {
-  requireEnum(mode, TileIndexModeValue.DenseRange, TileIndexModeValue.Bitset, 'tile_index_mode');
+  requireEnum(mode, TileIndexMode.DenseRange, TileIndexMode.Bitset, 'tile_index_mode');
 }
 
 function readRawIds(block: Buffer, tileCount: number): Uint16Array {
@@ -111,13 +111,13 @@ export function decodeTileIndex(
 ): TileIds {
   requireTileIndexMode(mode);
   switch (mode) {
-    case TileIndexModeValue.DenseRange:
+    case TileIndexMode.DenseRange:
       requireExactLength(block.length, 0, 'tile_index_bytes');
       return Array.from({ length: tileCount }, (_, i) => tileBaseId + i);
-    case TileIndexModeValue.RawU16:
+    case TileIndexMode.RawU16:
       requireExactLength(block.length, tileCount * TILE_ID_BYTES, 'tile_index_bytes');
       return readRawIds(block, tileCount);
-    case TileIndexModeValue.DeltaU16:
+    case TileIndexMode.DeltaU16:
       requireExactLength(block.length, tileCount * TILE_ID_BYTES, 'tile_index_bytes');
       return readDeltaIds(block, tileCount);
     default:
@@ -154,12 +154,12 @@ export function tileIndexByteLength(mode: number, tileIds: TileIds, tileBaseId: 
     'tile ids must be u16 values',
   );
   switch (mode) {
-    case TileIndexModeValue.DenseRange:
+    case TileIndexMode.DenseRange:
       requireRule(isDenseRange(tileIds, tileBaseId), DENSE_RULE);
       return 0;
-    case TileIndexModeValue.RawU16:
+    case TileIndexMode.RawU16:
       return tileIds.length * TILE_ID_BYTES;
-    case TileIndexModeValue.DeltaU16:
+    case TileIndexMode.DeltaU16:
       requireRule(isStrictlyAscending(tileIds), DELTA_RULE);
       return tileIds.length * TILE_ID_BYTES;
     default:
@@ -171,12 +171,12 @@ export function tileIndexByteLength(mode: number, tileIds: TileIds, tileBaseId: 
 /** Writes the tile index (every byte of its range) at `at`; run {@link tileIndexByteLength} first. */
 export function writeTileIndex(mode: number, tileIds: TileIds, target: Buffer, at: number): void {
   switch (mode) {
-    case TileIndexModeValue.DenseRange:
+    case TileIndexMode.DenseRange:
       return;
-    case TileIndexModeValue.RawU16:
-    case TileIndexModeValue.DeltaU16:
+    case TileIndexMode.RawU16:
+    case TileIndexMode.DeltaU16:
       tileIds.forEach((id, i) => {
-        const value = mode === TileIndexModeValue.DeltaU16 && i > 0 ? id - tileIds[i - 1] : id;
+        const value = mode === TileIndexMode.DeltaU16 && i > 0 ? id - tileIds[i - 1] : id;
         target.writeUInt16LE(value, at + i * TILE_ID_BYTES);
       });
       return;

@@ -2,7 +2,7 @@ import type { BodyContent } from './body-composer';
 import { TOKEN_DELTA_BINDING } from './token-chunks';
 import { buildTypedPayloadBody, type TypedPayloadBodyBuild } from './typed-payload-body-builder';
 import { TypedPayloadDescriptorFlag } from './typed-payload-descriptor';
-import { PAYLOAD_KIND_TOKEN_CHUNK } from './wire-values';
+import { PayloadKind } from '../messages/data/payload-kind';
 
 /**
  * One token chunk to send: UTF-8 `text` or raw `bytes`. Without `partial`/`terminal`, the last
@@ -43,7 +43,7 @@ function chunkFlags(chunk: TokenChunkInput, isLast: boolean): number {
  */
 export function buildTokenBody(chunks: readonly TokenChunkInput[]): TypedPayloadBodyBuild {
   return buildTypedPayloadBody({
-    payloadKindBitmap: PAYLOAD_KIND_TOKEN_CHUNK,
+    payloadKindBitmap: PayloadKind.TokenChunk,
     frames: chunks.map((chunk, i) => ({
       ...TOKEN_DELTA_BINDING,
       descriptorFlags: chunkFlags(chunk, i === chunks.length - 1),

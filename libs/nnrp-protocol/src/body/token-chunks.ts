@@ -1,5 +1,10 @@
 import { ProfileId } from '../messages/control/session-vocabulary';
 import {
+  TOKEN_DELTA_SCHEMA_ID,
+  TOKEN_DELTA_SCHEMA_VERSION,
+  TOKEN_DELTA_STREAM_SEMANTICS,
+} from '../schema/token-delta-schema';
+import {
   type TypedPayloadDescriptor,
   TypedPayloadDescriptorFlag,
 } from './typed-payload-descriptor';
@@ -11,9 +16,9 @@ import { decodeTypedPayloadBody, type TypedPayloadShape } from './typed-payload-
  */
 export const TOKEN_DELTA_BINDING = {
   profileId: ProfileId.Token,
-  schemaId: 0x0000_1001,
-  schemaVersion: 3,
-  streamSemantics: 2,
+  schemaId: TOKEN_DELTA_SCHEMA_ID,
+  schemaVersion: TOKEN_DELTA_SCHEMA_VERSION,
+  streamSemantics: TOKEN_DELTA_STREAM_SEMANTICS,
 } as const;
 
 /** One token chunk: its descriptor and a zero-copy view of its bytes (opaque; UTF-8 in practice). */

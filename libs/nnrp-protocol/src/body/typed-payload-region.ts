@@ -9,7 +9,7 @@ import {
   TYPED_PAYLOAD_DESCRIPTOR_LEN,
   type TypedPayloadDescriptor,
 } from './typed-payload-descriptor';
-import { PAYLOAD_KIND_MASK, PAYLOAD_KIND_TENSOR, PAYLOAD_KIND_TOKEN_CHUNK } from './wire-values';
+import { PAYLOAD_KIND_MASK, PayloadKind } from '../messages/data/payload-kind';
 
 /** The metadata fields (FRAME_SUBMIT or RESULT_PUSH) that drive the typed-payload regions. */
 export interface TypedPayloadShape {
@@ -28,13 +28,13 @@ export interface TypedPayloadFrameView {
  * bitmap requires the token profile. Shared with the builders so they refuse what we refuse.
  */
 export function validateDescriptorProfile(payloadKindBitmap: number, profileId: number): void {
-  if ((payloadKindBitmap & ~PAYLOAD_KIND_TENSOR) !== 0) {
+  if ((payloadKindBitmap & ~PayloadKind.Tensor) !== 0) {
     requireRule(
       profileId !== ProfileId.Tensor,
       'non-tensor typed payload frames must not use tensor profile',
     );
   }
-  if (payloadKindBitmap === PAYLOAD_KIND_TOKEN_CHUNK) {
+  if (payloadKindBitmap === PayloadKind.TokenChunk) {
     requireRule(
       profileId === ProfileId.Token,
       'token-only typed payload frames require token profile',

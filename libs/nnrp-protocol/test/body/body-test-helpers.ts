@@ -10,6 +10,8 @@ export function isViewInto(view: ArrayBufferView, body: Buffer): boolean {
 }
 
 /** Metadata values the body code reads (mirrors §10.1/§10.3/§10.4). */
-export const PayloadKindBits = { Tensor: 0x1, TokenChunk: 0x2, AudioChunk: 0x4 } as const;
-export const SubmitModes = { Inline: 0, Reference: 1, Mixed: 2 } as const;
-export const TileModes = { DenseRange: 0, RawU16: 1, DeltaU16: 2, Bitset: 3 } as const;
+export { PayloadKind as PayloadKindBits } from '../../src/messages/data/payload-kind';
+export {
+  SubmitMode as SubmitModes,
+  TileIndexMode as TileModes,
+} from '../../src/messages/data/submit-vocabulary';

@@ -1,3 +1,4 @@
+import { requireEnum } from '../../metadata/field-checks';
 /**
  * `object_kind` of cached objects (data-plane.md §8.1): a u32 in CACHE_* metadata, a u16 in
  * object reference blocks. 0 and ≥ 10 are rejected (`UnknownEnumValue("cache_object_kind")`).
@@ -12,4 +13,17 @@ export enum CacheObjectKind {
   PromptSegment = 0x0007,
   ToolSchema = 0x0008,
   StructuredEventSchema = 0x0009,
+}
+
+/**
+ * Refuses a kind outside {@link CacheObjectKind} (`UnknownEnumValue("cache_object_kind")`): 0 and
+ * ≥ 10 (data-plane.md §8.1). The kind is a u32 in CACHE_*, a u16 in object reference blocks.
+ */
+export function requireCacheObjectKind(kind: number): void {
+  requireEnum(
+    kind,
+    CacheObjectKind.CameraBlock,
+    CacheObjectKind.StructuredEventSchema,
+    'cache_object_kind',
+  );
 }

@@ -1,5 +1,5 @@
-import { requireEnum, requireLength, requireMask } from '../../metadata/field-checks';
-import { CacheObjectKind } from './cache-object-kind';
+import { requireLength, requireMask } from '../../metadata/field-checks';
+import { CacheObjectKind, requireCacheObjectKind } from './cache-object-kind';
 
 /** Fixed metadata length of CACHE_PUT (data-plane.md §8.2). */
 export const CACHE_PUT_METADATA_LEN = 32;
@@ -74,10 +74,5 @@ export function encodeCachePut(m: CachePutMetadata): Buffer {
 
 function validateCachePutFields(m: CachePutMetadata): void {
   requireMask(m.flags, CACHE_PUT_FLAGS_MASK, 'cache_put.flags');
-  requireEnum(
-    m.objectKind,
-    CacheObjectKind.CameraBlock,
-    CacheObjectKind.StructuredEventSchema,
-    'cache_object_kind',
-  );
+  requireCacheObjectKind(m.objectKind);
 }
