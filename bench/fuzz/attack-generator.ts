@@ -1,5 +1,6 @@
 import { AttackKind, AttackScript } from './attack-script';
 import { ConformanceSeeds } from './conformance-seeds';
+import { RawCarrier } from './raw-wire';
 import { Rng } from './rng';
 import { ScriptFactory } from './script-factory';
 
@@ -12,11 +13,14 @@ export interface AttackGeneratorOptions {
   readonly maxBodyLen: number;
   /** Session ids of other connections (the control sessions) at this moment. */
   readonly foreignSessionIds: () => readonly number[];
+  /** Carriers to spread the connections over (default TCP only). */
+  readonly carriers?: readonly RawCarrier[];
 }
 
 /**
  * Builds random hostile connections from the conformance vectors and codec-built packets:
- * mutants, limit lengths, reorderings, floods, split writes, foreign session ids. Each script
+ * mutants, limit lengths, reorderings, floods, split writes, foreign session ids, over every
+ * carrier asked for. Each script
  * draws from its own {@link Rng}, seeded from the run's: a finding names the seed that replays
  * it, however the concurrent connections interleave.
  */
@@ -36,6 +40,9 @@ export class AttackGenerator {
   }
 
   replay(seed: number): AttackScript {
-    return { ...new ScriptFactory(new Rng(seed), this.options).create(), seed };
+    const carriers = this.options.carriers ?? ['tcp'];
+    // From the seed alone, so a replay uses the carrier the run used.
+    const carrier = carriers[seed % carriers.length];
+    return { ...new ScriptFactory(new Rng(seed), this.options).create(), seed, carrier };
   }
 }

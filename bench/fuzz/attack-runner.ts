@@ -1,6 +1,7 @@
 import { MessageType } from '@nest-nnrp/protocol';
 import { AttackKind, AttackScript, ScriptWrite } from './attack-script';
 import { Finding } from './finding';
+import { FuzzEndpoint } from './fuzz-target';
 import { RawPeer } from './raw-peer';
 
 /** How a fuzzed connection ended (the histogram of bad-connection outcomes). */
@@ -15,7 +16,7 @@ export type ConnectionOutcome =
   | 'closed-by-timeout'
   /** The client vanished on purpose. */
   | 'client-destroyed'
-  /** TCP connect failed. */
+  /** The TCP connect or the QUIC handshake failed. */
   | 'connect-failed'
   /** Neither side closed in time: always a finding. */
   | 'hang'
@@ -53,13 +54,13 @@ const FORBIDDEN_FOR_OPEN: readonly MessageType[] = [
  * SESSION_OPEN client forbids, and answer well-formed traffic completely.
  */
 export async function runAttack(
-  port: number,
+  endpoint: FuzzEndpoint,
   script: AttackScript,
   timing: AttackTiming,
 ): Promise<AttackOutcome> {
   let peer: RawPeer;
   try {
-    peer = await RawPeer.connect({ port });
+    peer = await RawPeer.connect(endpoint);
   } catch {
     return {
       kind: script.kind,
@@ -71,7 +72,10 @@ export async function runAttack(
   }
   const findings: Finding[] = [];
   const finding = (kind: Finding['kind'], detail: string): void => {
-    findings.push({ kind, detail: `${script.kind} (seed ${script.seed}): ${detail}` });
+    findings.push({
+      kind,
+      detail: `${script.kind} over ${script.carrier} (seed ${script.seed}): ${detail}`,
+    });
   };
   let packets = 0;
   const write = async (writes: readonly ScriptWrite[]): Promise<void> => {

@@ -1,3 +1,4 @@
+import { RawCarrier } from './raw-wire';
 import { Handshake } from './seed-packets';
 
 /** The attacks the fuzzer mixes (see attack-generator.ts for what each sends). */
@@ -46,6 +47,8 @@ export interface AttackScript {
   readonly kind: AttackKind;
   /** Rebuilds this script (`AttackGenerator.replay`). */
   readonly seed: number;
+  /** The carrier (and QUIC stream model) the connection uses. */
+  readonly carrier: RawCarrier;
   /** Valid handshake sent (possibly in fragments) and awaited before `build`'s writes. */
   readonly handshake?: { readonly flow: Handshake; readonly writes: readonly ScriptWrite[] };
   /** The writes after the handshake ack, for the session id the server granted. */

@@ -1,4 +1,6 @@
 import { ClientSession, NnrpClient } from '@nest-nnrp/nest';
+import { FuzzEndpoint } from './fuzz-target';
+import { RawCarrier } from './raw-wire';
 import { Rng } from './rng';
 import { Handshake } from './seed-packets';
 
@@ -23,22 +25,42 @@ export interface ControlStats {
   readonly failures: ControlFailure[];
 }
 
+/** One well-behaved client: its handshake flow and how it connects. */
+export interface ControlLane {
+  readonly flow: Handshake;
+  readonly carrier: RawCarrier;
+}
+
+/** The control lanes for a server with (or without) a QUIC listener: each flow, each carrier. */
+export function controlLanes(withQuic: boolean): ControlLane[] {
+  const lanes: ControlLane[] = [
+    { flow: 'open', carrier: 'tcp' },
+    { flow: 'hello', carrier: 'tcp' },
+  ];
+  // Rust clients use the bidi model, Python clients the uni model (control-plane.md §2.2).
+  if (withQuic)
+    lanes.push({ flow: 'open', carrier: 'quic-bidi' }, { flow: 'hello', carrier: 'quic-uni' });
+  return lanes;
+}
+
 /**
- * Well-behaved clients (one per handshake flow) that echo random bodies the whole run and check
- * every answer byte for byte: fuzzing other connections must never disturb them.
+ * Well-behaved clients (one per lane: handshake flow and carrier) that echo random bodies the
+ * whole run and check every answer byte for byte: fuzzing other connections must never disturb
+ * them.
  */
 export class ControlTraffic {
   readonly stats: ControlStats = { ok: 0, failed: 0, reconnects: 0, failures: [] };
-  private readonly live = new Map<Handshake, ClientSession>();
+  private readonly live = new Map<ControlLane, ClientSession>();
   private readonly loops: Promise<void>[];
   private stopped = false;
 
   constructor(
-    /** The server's current port (it changes when a crashed server is restarted). */
-    private readonly port: () => number,
+    /** Where a lane connects now (the server's ports change when a crashed one is restarted). */
+    private readonly endpoint: (carrier: RawCarrier) => FuzzEndpoint,
     private readonly rng: Rng,
+    readonly lanes: readonly ControlLane[],
   ) {
-    this.loops = (['open', 'hello'] as const).map((flow) => this.run(flow));
+    this.loops = lanes.map((lane) => this.run(lane));
   }
 
   /** Ids of the control sessions right now (targets of the foreign-session attacks). */
@@ -58,19 +80,20 @@ export class ControlTraffic {
     this.stats.failures.push({ at: performance.now(), message });
   }
 
-  private async run(flow: Handshake): Promise<void> {
+  private async run(lane: ControlLane): Promise<void> {
+    const name = `${lane.flow} over ${lane.carrier}`;
     while (!this.stopped) {
       let client: NnrpClient | undefined;
       try {
-        client = await NnrpClient.connect({ tcp: { host: '127.0.0.1', port: this.port() } });
-        const session = flow === 'hello' ? await client.hello() : await client.openSession();
-        this.live.set(flow, session);
+        client = await connectControl(this.endpoint(lane.carrier));
+        const session = lane.flow === 'hello' ? await client.hello() : await client.openSession();
+        this.live.set(lane, session);
         await this.echoUntilStopped(session);
-        for (const violation of client.violations) this.fail(`${flow}: ${violation.detail}`);
+        for (const violation of client.violations) this.fail(`${name}: ${violation.detail}`);
       } catch (error) {
-        this.fail(`${flow}: ${error instanceof Error ? error.message : String(error)}`);
+        this.fail(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
-        this.live.delete(flow);
+        this.live.delete(lane);
         await client?.destroy();
       }
       if (!this.stopped) {
@@ -100,4 +123,13 @@ export class ControlTraffic {
     if (!outcome.body.equals(body)) throw new Error(`frame ${call.frameId}: wrong echo`);
     this.stats.ok++;
   }
+}
+
+function connectControl(endpoint: FuzzEndpoint): Promise<NnrpClient> {
+  const host = '127.0.0.1';
+  if (endpoint.carrier === 'tcp') return NnrpClient.connect({ tcp: { host, port: endpoint.port } });
+  return NnrpClient.connect({
+    quic: { host, port: endpoint.port, ca: endpoint.ca },
+    uniSubmits: endpoint.carrier === 'quic-uni',
+  });
 }

@@ -1,5 +1,6 @@
 import { AttackKind } from './attack-script';
 import { FUZZ_HANDSHAKE_TIMEOUT_MS, FUZZ_IDLE_TIMEOUT_MS } from './fuzz-server-options';
+import { RawCarrier } from './raw-wire';
 
 /** What a fuzz run does and where it stops. */
 export interface FuzzConfig {
@@ -19,6 +20,11 @@ export interface FuzzConfig {
   readonly hangMs: number;
   /** Attack kinds left out (`FUZZ_SKIP`, comma-separated), e.g. to get past a known crash. */
   readonly skip: readonly AttackKind[];
+  /**
+   * Carriers the hostile connections use, in turn (`FUZZ_CARRIERS`, comma-separated: `tcp`,
+   * `quic-bidi`, `quic-uni`); the control sessions use every carrier the server has.
+   */
+  readonly carriers: readonly RawCarrier[];
 }
 
 /** Default seed: fixed, so two runs without `FUZZ_SEED` send the same bytes. */
@@ -35,7 +41,10 @@ export const DEFAULT_FUZZ_CONFIG: FuzzConfig = {
   answerMs: 5000,
   hangMs: DEFAULT_HANG_MS,
   skip: [],
+  carriers: ['tcp', 'quic-bidi', 'quic-uni'],
 };
+
+const CARRIERS: readonly RawCarrier[] = ['tcp', 'quic-bidi', 'quic-uni'];
 
 /** The defaults, overridden by the `FUZZ_*` environment variables that are set. */
 export function fuzzConfigFromEnv(
@@ -60,5 +69,16 @@ export function fuzzConfigFromEnv(
     skip: env.FUZZ_SKIP
       ? (env.FUZZ_SKIP.split(',').map((kind) => kind.trim()) as AttackKind[])
       : defaults.skip,
+    carriers: env.FUZZ_CARRIERS ? carriersOf(env.FUZZ_CARRIERS) : defaults.carriers,
   };
+}
+
+function carriersOf(list: string): RawCarrier[] {
+  const carriers = list.split(',').map((name) => name.trim());
+  for (const carrier of carriers) {
+    if (!CARRIERS.includes(carrier as RawCarrier)) {
+      throw new Error(`FUZZ_CARRIERS: unknown carrier ${carrier} (${CARRIERS.join(', ')})`);
+    }
+  }
+  return carriers as RawCarrier[];
 }

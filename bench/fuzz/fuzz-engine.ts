@@ -3,12 +3,13 @@ import { AttackGenerator } from './attack-generator';
 import { AttackKind, AttackScript } from './attack-script';
 import { AttackOutcome, ConnectionOutcome, runAttack } from './attack-runner';
 import { loadConformanceSeeds } from './conformance-seeds';
-import { ControlTraffic } from './control-traffic';
+import { controlLanes, ControlTraffic } from './control-traffic';
 import { FindingLog } from './finding';
 import { FuzzConfig } from './fuzz-config';
 import { AttackTally, FuzzReport, megabytes } from './fuzz-report';
 import { FUZZ_MAX_BODY_BYTES, FUZZ_MAX_META_LEN } from './fuzz-server-options';
-import { FuzzTarget, ServerStats } from './fuzz-target';
+import { endpointOf, FuzzTarget, ServerStats } from './fuzz-target';
+import { RawCarrier } from './raw-wire';
 import { Rng } from './rng';
 
 const SAMPLE_MS = 250;
@@ -57,6 +58,7 @@ class FuzzRun {
   private readonly findings = new FindingLog();
   private readonly outcomes: Partial<Record<ConnectionOutcome, number>> = {};
   private readonly attacks: Partial<Record<AttackKind, AttackTally>> = {};
+  private readonly carriers: Partial<Record<RawCarrier, AttackTally>> = {};
   private readonly errorCodes: Record<string, number> = {};
   private packets = 0;
   private connections = 0;
@@ -88,16 +90,21 @@ class FuzzRun {
     const baseline = await this.target.stats(true);
     this.peakRss = baseline.peakRss;
     const control = new ControlTraffic(
-      () => this.target.port,
+      (carrier) => endpointOf(this.target, carrier),
       new Rng(this.config.seed ^ CONTROL_SEED_SALT),
+      controlLanes(this.target.quic !== undefined),
     );
-    await this.waitFor(() => control.sessionIds().length === 2, CONTROL_READY_MS);
+    await this.waitFor(
+      () => control.sessionIds().length === control.lanes.length,
+      CONTROL_READY_MS,
+    );
     const generator = new AttackGenerator(this.config.seed, {
       skip: this.config.skip,
       seeds: loadConformanceSeeds(),
       maxMetaLen: FUZZ_MAX_META_LEN,
       maxBodyLen: FUZZ_MAX_BODY_BYTES,
       foreignSessionIds: () => control.sessionIds(),
+      carriers: this.config.carriers,
     });
     const sampler = this.sample();
     const progress = setInterval(() => this.progress(control), PROGRESS_MS);
@@ -144,6 +151,7 @@ class FuzzRun {
       },
       outcomes: this.outcomes,
       attacks: this.attacks,
+      carriers: this.carriers,
       errorCodes: this.errorCodes,
       findings: {
         total: this.findings.total,
@@ -163,7 +171,7 @@ class FuzzRun {
       const script = generator.next();
       const crashesBefore = this.crashes;
       this.inFlight.add(script);
-      const outcome = await runAttack(this.target.port, script, timing);
+      const outcome = await runAttack(endpointOf(this.target, script.carrier), script, timing);
       this.inFlight.delete(script);
       this.recent.push(script);
       if (this.recent.length > RECENT_SCRIPTS) this.recent.shift();
@@ -174,6 +182,7 @@ class FuzzRun {
       const crashed = this.crashes !== crashesBefore || this.target.crashed() !== undefined;
       this.record(
         crashed ? { ...outcome, outcome: 'interrupted-by-crash', findings: [] } : outcome,
+        script.carrier,
       );
     }
   }
@@ -211,7 +220,7 @@ class FuzzRun {
   private recordCrash(): void {
     this.crashRecorded = true;
     this.crashes++;
-    const name = (s: AttackScript): string => `${s.kind}(seed ${s.seed})`;
+    const name = (s: AttackScript): string => `${s.kind} over ${s.carrier} (seed ${s.seed})`;
     this.findings.add({
       kind: 'crash',
       detail:
@@ -220,14 +229,18 @@ class FuzzRun {
     });
   }
 
-  private record(outcome: AttackOutcome): void {
+  private record(outcome: AttackOutcome, carrier: RawCarrier): void {
     this.connections++;
     this.packets += outcome.packets;
     increment(this.outcomes, outcome.outcome);
-    const tally = (this.attacks[outcome.kind] ??= { connections: 0, packets: 0, outcomes: {} });
-    tally.connections++;
-    tally.packets += outcome.packets;
-    increment(tally.outcomes, outcome.outcome);
+    for (const tally of [
+      (this.attacks[outcome.kind] ??= { connections: 0, packets: 0, outcomes: {} }),
+      (this.carriers[carrier] ??= { connections: 0, packets: 0, outcomes: {} }),
+    ]) {
+      tally.connections++;
+      tally.packets += outcome.packets;
+      increment(tally.outcomes, outcome.outcome);
+    }
     for (const code of outcome.errorCodes) increment(this.errorCodes, `0x${code.toString(16)}`);
     for (const finding of outcome.findings) this.findings.add(finding);
   }

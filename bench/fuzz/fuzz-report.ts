@@ -2,6 +2,7 @@ import { AttackKind } from './attack-script';
 import { ConnectionOutcome } from './attack-runner';
 import { Finding } from './finding';
 import { FuzzConfig } from './fuzz-config';
+import { RawCarrier } from './raw-wire';
 
 const MIB = 1024 * 1024;
 
@@ -46,6 +47,8 @@ export interface FuzzReport {
   readonly outcomes: Partial<Record<ConnectionOutcome, number>>;
   /** Per attack kind: connections, packets, and how they ended. */
   readonly attacks: Partial<Record<AttackKind, AttackTally>>;
+  /** The same per carrier (TCP, QUIC bidi model, QUIC uni model). */
+  readonly carriers: Partial<Record<RawCarrier, AttackTally>>;
   /** ERROR codes the server sent, by hex code. */
   readonly errorCodes: Record<string, number>;
   readonly findings: {
@@ -67,6 +70,12 @@ export function summarize(report: FuzzReport): string {
     `server: crashes ${report.crashes}, RSS baseline ${server.baselineRssMb} MiB, peak ${server.peakRssMb} MiB (ceiling ${server.rssCeilingMb}), final ${server.finalRssMb} MiB, retained growth ${server.retainedGrowthMb === null ? 'n/a (server restarted)' : `${server.retainedGrowthMb} MiB`}, connections left ${server.connectionsAfter}`,
     `control: ${control.ok.toLocaleString('en-US')} answers ok, ${control.failed} failed (${control.failedAroundCrashes} around crashes), ${control.reconnects} reconnects`,
     `outcomes: ${JSON.stringify(report.outcomes)}`,
+    `carriers: ${Object.entries(report.carriers)
+      .map(
+        ([carrier, tally]) =>
+          `${carrier} ${tally.connections} connections / ${tally.packets} packets`,
+      )
+      .join(', ')}`,
     `error codes: ${JSON.stringify(report.errorCodes)}`,
     `findings: ${findings.total} ${JSON.stringify(findings.byKind)}`,
   ];

@@ -10,6 +10,8 @@ const STDERR_TAIL_BYTES = 4096;
 
 interface ServerMessage {
   ready?: number;
+  quicPort?: number;
+  ca?: string;
   statsReply?: number;
   stats?: ServerStats;
 }
@@ -32,13 +34,15 @@ export class FuzzServerProcess implements FuzzTarget {
   private constructor(
     private child: ChildProcess,
     public port: number,
+    public quic: FuzzTarget['quic'],
   ) {
     this.watch(child);
   }
 
-  /** Forks the server and waits for its port. */
+  /** Forks the server and waits for its ports. */
   static async start(): Promise<FuzzServerProcess> {
-    return new FuzzServerProcess(...(await forkServer()));
+    const { child, port, quic } = await forkServer();
+    return new FuzzServerProcess(child, port, quic);
   }
 
   crashed(): string | undefined {
@@ -47,9 +51,10 @@ export class FuzzServerProcess implements FuzzTarget {
 
   /** Starts a fresh server after a crash (on a new port). */
   async restart(): Promise<void> {
-    const [child, port] = await forkServer();
+    const { child, port, quic } = await forkServer();
     this.child = child;
     this.port = port;
+    this.quic = quic;
     this.crash = undefined;
     this.stderrTail = '';
     this.watch(child);
@@ -108,11 +113,24 @@ export class FuzzServerProcess implements FuzzTarget {
   }
 }
 
-/** Forks fuzz-server.ts and resolves with it and its port once it listens. */
-function forkServer(): Promise<[ChildProcess, number]> {
+interface ForkedServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly quic: FuzzTarget['quic'];
+}
+
+/** Forks fuzz-server.ts and resolves with it and its ports once it listens. */
+function forkServer(): Promise<ForkedServer> {
   const child = fork(resolve(__dirname, 'fuzz-server.ts'), [], {
-    // --expose-gc: stats requests can ask for a full collection first (leak checks).
-    execArgv: ['-r', '@swc-node/register', '--expose-gc'],
+    // --expose-gc: stats requests can ask for a full collection first (leak checks); the QUIC
+    // loader shim lets swc-compiled code load the ESM-only QUIC binding.
+    execArgv: [
+      '-r',
+      '@swc-node/register',
+      '-r',
+      resolve(__dirname, '..', 'quic', 'register-quic-esm.ts'),
+      '--expose-gc',
+    ],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   return new Promise((resolvePromise, reject) => {
@@ -123,7 +141,11 @@ function forkServer(): Promise<[ChildProcess, number]> {
       if (message.ready === undefined) return;
       child.off('message', onReady);
       child.off('exit', onExit);
-      resolvePromise([child, message.ready]);
+      const quic =
+        message.quicPort !== undefined && message.ca !== undefined
+          ? { port: message.quicPort, ca: message.ca }
+          : undefined;
+      resolvePromise({ child, port: message.ready, quic });
     });
   });
 }

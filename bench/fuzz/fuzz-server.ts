@@ -1,13 +1,18 @@
 /**
  * The server under fuzz, in its own process (forked by fuzz-server-process.ts): the NNRP
- * transport with {@link FuzzController}. It never catches its own crashes: a crash must show as
- * the process exiting. IPC: sends `{ ready: port }`; answers `{ stats: id, collect }` with its
+ * transport with {@link FuzzController}, on TCP and QUIC. It never catches its own crashes: a crash must show as
+ * the process exiting. IPC: sends `{ ready: tcpPort, quicPort, ca }`; answers `{ stats: id, collect }` with its
  * figures (after a full GC when `collect`); exits on `stop`.
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DropOnTimeoutInterceptor, NnrpExceptionFilter, NnrpTransport } from '@nest-nnrp/nest';
+import {
+  DropOnTimeoutInterceptor,
+  NnrpEngine,
+  NnrpExceptionFilter,
+  NnrpTransport,
+} from '@nest-nnrp/nest';
 import { FuzzController } from './fuzz-controller';
 import { FUZZ_SERVER_OPTIONS } from './fuzz-server-options';
 import { ServerStats } from './fuzz-target';
@@ -22,6 +27,8 @@ async function main(): Promise<void> {
   const transport = new NnrpTransport({
     ...FUZZ_SERVER_OPTIONS,
     tcp: { host: '127.0.0.1', port: 0 },
+    // Both QUIC stream models come in on the one QUIC listener (generated certificate).
+    quic: { host: '127.0.0.1', port: 0, dev: true },
   });
   const app = await NestFactory.createMicroservice(FuzzModule, {
     strategy: transport,
@@ -53,7 +60,13 @@ async function main(): Promise<void> {
   });
   // An orphan must not outlive the fuzzer (killed, crashed): no IPC channel, no server.
   process.on('disconnect', () => process.exit(0));
-  process.send?.({ ready: transport.addresses[0].port });
+  const portOf = (carrier: 'tcp' | 'quic'): number | undefined =>
+    transport.addresses.find((address) => address.carrier === carrier)?.port;
+  process.send?.({
+    ready: portOf('tcp'),
+    quicPort: portOf('quic'),
+    ca: transport.unwrap<NnrpEngine>().quicCertificateChainPem,
+  });
 }
 
 void main();

@@ -6,6 +6,7 @@
  * (`FUZZ_PACKETS`, `FUZZ_CONNECTIONS`, `FUZZ_SECONDS`, `FUZZ_SEED`, `FUZZ_RSS_CEILING_MB`,
  * `FUZZ_SKIP=kind,…`; `FUZZ_REPLAY=<seed>` replays the one connection a finding names).
  */
+import '../quic/register-quic-esm';
 import { machine, writeReport } from '../support/measure';
 import { fuzzConfigFromEnv } from './fuzz-config';
 import { runFuzz } from './fuzz-engine';

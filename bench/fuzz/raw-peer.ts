@@ -1,13 +1,19 @@
-import { connect as connectNet, Socket } from 'node:net';
-import { connect as connectTls, ConnectionOptions } from 'node:tls';
+import { ConnectionOptions } from 'node:tls';
 import { ErrorMetadata, MessageType, StreamFramer } from '@nest-nnrp/protocol';
 import { decodeInbound, InboundMessage, isPartialResult } from '@nest-nnrp/nest';
+import { QuicRawWire } from './quic-raw-wire';
+import { RawCarrier, RawWire } from './raw-wire';
+import { TcpRawWire } from './tcp-raw-wire';
 
 /** Where a {@link RawPeer} connects. */
 export interface RawPeerOptions {
   port: number;
   host?: string;
-  /** Connect with TLS (the TCP listener's optional TLS). */
+  /** Carrier and QUIC stream model (default `tcp`). */
+  carrier?: RawCarrier;
+  /** QUIC: the server certificate (PEM) to trust; without it the certificate is not checked. */
+  ca?: string;
+  /** TCP: connect with TLS (the TCP listener's optional TLS). */
   tls?: Omit<ConnectionOptions, 'host' | 'port'>;
   /** Keep every decoded packet in {@link RawPeer.packets} (tests); counters only otherwise. */
   keepPackets?: boolean;
@@ -22,9 +28,10 @@ interface Waiter {
 }
 
 /**
- * A client socket that writes whatever bytes it is given (malformed, split, flooded) and checks
- * what the server sends back with the client's own decoder: every packet must decode, nothing
- * may follow a fatal ERROR. The fuzzer's and the fault tests' hostile peer.
+ * A client connection (TCP, or QUIC in either stream model) that writes whatever bytes it is
+ * given (malformed, split, flooded) and checks what the server sends back with the client's own
+ * decoder: every packet must decode (on every stream the server sends on, and no stream may end
+ * mid-packet), nothing may follow a fatal ERROR. The fuzzer's and the fault tests' hostile peer.
  */
 export class RawPeer {
   /** Decoded packets, when `keepPackets` was set. */
@@ -42,49 +49,51 @@ export class RawPeer {
   ackSessionId: number | undefined;
   /** Why the server's bytes failed to decode, if they did. */
   decodeFailure: string | undefined;
-  /** True once the socket is gone. */
+  /** True once the connection is gone. */
   isClosed = false;
   /** True when the server closed before this peer ended or destroyed its side. */
   closedByServer = false;
   readonly closed: Promise<void>;
-  private readonly framer: StreamFramer;
+  /** One framer per server stream (TCP: one; QUIC: the control stream and each uni stream). */
+  private readonly framers = new Map<number, StreamFramer>();
   private readonly waiters = new Set<Waiter>();
   private fatalSeen = false;
   private localEnd = false;
 
   private constructor(
-    private readonly socket: Socket,
+    private readonly wire: RawWire,
     private readonly options: RawPeerOptions,
   ) {
-    this.framer = new StreamFramer({ maxBodyLen: options.maxBodyLen });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    // Errors (ECONNRESET after the server's hard close) end in 'close'; nothing to do here.
-    socket.on('error', () => undefined);
     this.closed = new Promise((resolve) =>
-      socket.once('close', () => {
-        this.isClosed = true;
-        // A partial packet (say, a large result cut off) must not outlive the connection.
-        this.framer.reset();
-        this.closedByServer = !this.localEnd;
-        this.settleWaiters();
-        resolve();
+      wire.attach({
+        onData: (streamId, chunk) => this.onData(streamId, chunk),
+        onStreamEnd: (streamId) => this.onStreamEnd(streamId),
+        onClose: () => {
+          this.isClosed = true;
+          // A partial packet (say, a large result cut off) must not outlive the connection.
+          this.framers.clear();
+          this.closedByServer = !this.localEnd;
+          this.settleWaiters();
+          resolve();
+        },
       }),
     );
   }
 
-  /** Connects, or rejects when the server refuses the TCP (or TLS) connection. */
-  static connect(options: RawPeerOptions): Promise<RawPeer> {
+  /** Connects, or rejects when the server refuses the connection (TCP, TLS or QUIC). */
+  static async connect(options: RawPeerOptions): Promise<RawPeer> {
     const host = options.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      const socket = options.tls
-        ? connectTls({ ...options.tls, host, port: options.port })
-        : connectNet({ host, port: options.port, noDelay: true });
-      socket.once('error', reject);
-      socket.once(options.tls ? 'secureConnect' : 'connect', () => {
-        socket.off('error', reject);
-        resolve(new RawPeer(socket, options));
-      });
-    });
+    const carrier = options.carrier ?? 'tcp';
+    const wire =
+      carrier === 'tcp'
+        ? await TcpRawWire.connect(host, options.port, options.tls)
+        : await QuicRawWire.connect({
+            host,
+            port: options.port,
+            ca: options.ca,
+            uniSubmits: carrier === 'quic-uni',
+          });
+    return new RawPeer(wire, options);
   }
 
   /** How many packets of `type` arrived. */
@@ -92,32 +101,31 @@ export class RawPeer {
     return this.counts.get(type) ?? 0;
   }
 
-  /** Writes bytes as given; false once the socket is gone. */
+  /** Writes bytes as given; false once the connection is gone or this side ended it. */
   write(bytes: Buffer): boolean {
-    if (this.isClosed || this.socket.destroyed || this.socket.writableEnded) return false;
-    this.socket.write(bytes);
-    return true;
+    if (this.isClosed || this.localEnd) return false;
+    return this.wire.write(bytes);
   }
 
   /** Half-closes (FIN): the server has nothing more to read. */
   end(): void {
     this.localEnd = true;
-    this.socket.end();
+    this.wire.end();
   }
 
   /** Drops the connection at once (the peer vanishing). */
   destroy(): void {
     this.localEnd = true;
-    this.socket.destroy();
+    this.wire.destroy();
   }
 
   /** Stops reading: the server's writes back up (a client that stopped reading). */
   pause(): void {
-    this.socket.pause();
+    this.wire.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.wire.resume();
   }
 
   /**
@@ -144,16 +152,35 @@ export class RawPeer {
     return this.waitFor(() => this.isClosed, timeoutMs);
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(streamId: number, chunk: Buffer): void {
     this.bytesReceived += chunk.length;
     if (this.decodeFailure) return;
+    let framer = this.framers.get(streamId);
+    if (framer === undefined) {
+      framer = new StreamFramer({ maxBodyLen: this.options.maxBodyLen });
+      this.framers.set(streamId, framer);
+    }
     try {
-      this.framer.push(chunk, (packet) => this.onMessage(decodeInbound(packet)));
+      framer.push(chunk, (packet) => this.onMessage(decodeInbound(packet)));
     } catch (error) {
-      this.decodeFailure = error instanceof Error ? error.message : String(error);
-      this.socket.destroy();
+      this.fail(error instanceof Error ? error.message : String(error));
     }
     this.settleWaiters();
+  }
+
+  /** A server stream ended: it must not end inside a packet (control-plane.md §2.2). */
+  private onStreamEnd(streamId: number): void {
+    const framer = this.framers.get(streamId);
+    this.framers.delete(streamId);
+    if (framer?.midPacket && !this.decodeFailure) {
+      this.fail(`server stream ${streamId} ended inside a packet`);
+    }
+    this.settleWaiters();
+  }
+
+  private fail(reason: string): void {
+    this.decodeFailure = reason;
+    this.wire.destroy();
   }
 
   private onMessage(message: InboundMessage): void {

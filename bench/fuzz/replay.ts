@@ -3,7 +3,7 @@ import { AttackOutcome, runAttack } from './attack-runner';
 import { loadConformanceSeeds } from './conformance-seeds';
 import { FuzzConfig } from './fuzz-config';
 import { FUZZ_MAX_BODY_BYTES, FUZZ_MAX_META_LEN } from './fuzz-server-options';
-import { FuzzTarget } from './fuzz-target';
+import { endpointOf, FuzzTarget } from './fuzz-target';
 
 /** Time a crash gets to show after the replayed connection ended. */
 const CRASH_GRACE_MS = 1000;
@@ -28,8 +28,10 @@ export async function replayScript(
     maxMetaLen: FUZZ_MAX_META_LEN,
     maxBodyLen: FUZZ_MAX_BODY_BYTES,
     foreignSessionIds: () => [],
+    carriers: config.carriers,
   });
-  const outcome = await runAttack(target.port, generator.replay(seed), {
+  const script = generator.replay(seed);
+  const outcome = await runAttack(endpointOf(target, script.carrier), script, {
     answerMs: config.answerMs,
     hangMs: config.hangMs,
   });

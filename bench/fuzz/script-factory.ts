@@ -66,7 +66,7 @@ const MAX_BATCH = 64;
 const MAX_FRAGMENT = 200;
 
 /** A script before its seed is attached. */
-export type ScriptPlan = Omit<AttackScript, 'seed'>;
+export type ScriptPlan = Omit<AttackScript, 'seed' | 'carrier'>;
 
 /**
  * Builds one hostile connection from its own random stream: which attack, which handshake,

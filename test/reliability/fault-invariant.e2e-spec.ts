@@ -60,12 +60,7 @@ interface ConnectionRecord {
   cut?: Cut;
 }
 
-// Over QUIC's Python stream model every result travels on its own uni stream, and QUIC does not
-// order streams: a frame's partial can arrive after its drop (seen for ~1 in 800 frames here).
-// That mode is left out until a frame's result streams are sequenced (known limitation, README).
-const MODES = CARRIER_MODES.filter((mode) => mode !== 'quic-uni');
-
-describe.each(MODES)(
+describe.each(CARRIER_MODES)(
   '§11 under random faults: one terminal answer per frame, or counted as dropped, over %s',
   (mode) => {
     let server: NnrpTestApp;

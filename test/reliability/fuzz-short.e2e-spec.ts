@@ -10,12 +10,16 @@ const MIB = 1024 * 1024;
 /** The in-process RSS holds the fuzzer too: the bound is on growth, and generous. */
 const RSS_GROWTH_LIMIT_MB = 300;
 
-describe('short fuzz run (the `npm run fuzz` engine, in-process, ~20,000 packets)', () => {
+describe('short fuzz run (the `npm run fuzz` engine, in-process, ~20,000 packets, TCP and QUIC)', () => {
   let server: NnrpTestApp;
   let target: InProcessFuzzTarget;
 
   beforeAll(async () => {
-    server = await startNnrpTestApp([FuzzController], FUZZ_SERVER_OPTIONS);
+    // TCP and QUIC listeners side by side; the attacks take each carrier in turn.
+    server = await startNnrpTestApp([FuzzController], {
+      ...FUZZ_SERVER_OPTIONS,
+      quic: { host: '127.0.0.1', port: 0, dev: true },
+    });
     target = new InProcessFuzzTarget(server);
   });
   afterAll(async () => {
@@ -37,6 +41,9 @@ describe('short fuzz run (the `npm run fuzz` engine, in-process, ~20,000 packets
     expect(report.findings.total === 0 ? 'no findings' : summarize(report)).toBe('no findings');
     expect(report.crashes).toBe(0);
     expect(report.packetsSent).toBeGreaterThanOrEqual(20_000);
+    for (const carrier of DEFAULT_FUZZ_CONFIG.carriers) {
+      expect(report.carriers[carrier]?.connections).toBeGreaterThan(0);
+    }
     expect(report.control.ok).toBeGreaterThan(0);
     expect(report.control.failed).toBe(0);
     expect(report.server.peakRssMb - baselineMb).toBeLessThan(RSS_GROWTH_LIMIT_MB);

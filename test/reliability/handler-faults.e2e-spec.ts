@@ -4,6 +4,7 @@ import { BehaviourController, Route } from '../support/behaviour-controller';
 import { EngineEventCounter } from '../support/engine-event-counter';
 import { FaultController, FaultRoute } from '../support/fault-controller';
 import { FrameProbe } from '../support/frame-probe';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
 import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
 import { waitUntil } from '../support/wait-until';
@@ -19,62 +20,70 @@ function answersOf(call: FrameCall, session: ClientSession): MessageType[] {
     .map((r) => r.messageType);
 }
 
-describe('handlers that misbehave: nothing reaches the wire after a drop (decisions.md §11–13)', () => {
-  let server: NnrpTestApp;
-  let probe: FrameProbe;
+describe.each(CARRIER_MODES)(
+  'handlers that misbehave: nothing reaches the wire after a drop (decisions.md §11–13) over %s',
+  (mode) => {
+    let server: NnrpTestApp;
+    let probe: FrameProbe;
 
-  beforeAll(async () => {
-    server = await startNnrpTestApp([BehaviourController, FaultController], {}, [FrameProbe]);
-    probe = server.app.get(FrameProbe);
-  });
-  afterEach(() => destroyClients());
-  afterAll(() => server.close());
-
-  async function open() {
-    const client = await connectClient(server);
-    return { client, session: await client.openSession(TOKEN_SESSION) };
-  }
-
-  it.each([
-    ['cancelled', 'cancel'],
-    ['past its deadline', 'deadline'],
-  ] as const)('a stream still emitting after its frame was %s', async (_name, how) => {
-    const { client, session } = await open();
-    const frameId = how === 'cancel' ? 4101 : 4102;
-    const call = session.submit(Buffer.alloc(0), {
-      routeId: FaultRoute.lateStream,
-      frameId,
-      metadata: { ...TOKEN, latencyBudgetMs: how === 'deadline' ? 30 : 0 },
+    beforeAll(async () => {
+      server = await startNnrpTestApp(
+        [BehaviourController, FaultController],
+        {},
+        [FrameProbe],
+        mode,
+      );
+      probe = server.app.get(FrameProbe);
     });
-    await waitUntil(() => call.partials.length > 0, 'the first partial');
-    if (how === 'cancel') session.cancel(frameId);
-    expect((await call.done).kind).toBe('drop');
-    expect(await probe.waitAborted(frameId)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, AFTER_LATE_MS));
-    await client.ping();
-    // Partials, then the drop, then nothing: the late emission never reached the wire.
-    const answers = answersOf(call, session);
-    expect(answers.indexOf(MessageType.ResultDrop)).toBe(answers.length - 1);
-    expect(answers.slice(0, -1).every((t) => t === MessageType.ResultPush)).toBe(true);
-    expect(client.violations).toEqual([]);
-  });
+    afterEach(() => destroyClients());
+    afterAll(() => server.close());
 
-  it('a handler that rejects after its deadline: one RESULT_DROP, no second answer', async () => {
-    const { client, session } = await open();
-    const call = session.submit(Buffer.alloc(0), {
-      routeId: FaultRoute.lateReject,
-      metadata: { ...TOKEN, latencyBudgetMs: 30 },
+    async function open() {
+      const client = await connectClient(server);
+      return { client, session: await client.openSession(TOKEN_SESSION) };
+    }
+
+    it.each([
+      ['cancelled', 'cancel'],
+      ['past its deadline', 'deadline'],
+    ] as const)('a stream still emitting after its frame was %s', async (_name, how) => {
+      const { client, session } = await open();
+      const frameId = how === 'cancel' ? 4101 : 4102;
+      const call = session.submit(Buffer.alloc(0), {
+        routeId: FaultRoute.lateStream,
+        frameId,
+        metadata: { ...TOKEN, latencyBudgetMs: how === 'deadline' ? 30 : 0 },
+      });
+      await waitUntil(() => call.partials.length > 0, 'the first partial');
+      if (how === 'cancel') session.cancel(frameId);
+      expect((await call.done).kind).toBe('drop');
+      expect(await probe.waitAborted(frameId)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, AFTER_LATE_MS));
+      await client.ping();
+      // Partials, then the drop, then nothing: the late emission never reached the wire.
+      const answers = answersOf(call, session);
+      expect(answers.indexOf(MessageType.ResultDrop)).toBe(answers.length - 1);
+      expect(answers.slice(0, -1).every((t) => t === MessageType.ResultPush)).toBe(true);
+      expect(client.violations).toEqual([]);
     });
-    expect((await call.done).kind).toBe('drop');
-    await new Promise((resolve) => setTimeout(resolve, AFTER_LATE_MS));
-    expect((await session.submit(Buffer.from('next'), TOKEN).done).kind).toBe('result');
-    expect(answersOf(call, session)).toEqual([MessageType.ResultDrop]);
-    expect(client.violations).toEqual([]);
-    expect(client.errors).toEqual([]);
-  });
-});
 
-describe('handlers that never settle', () => {
+    it('a handler that rejects after its deadline: one RESULT_DROP, no second answer', async () => {
+      const { client, session } = await open();
+      const call = session.submit(Buffer.alloc(0), {
+        routeId: FaultRoute.lateReject,
+        metadata: { ...TOKEN, latencyBudgetMs: 30 },
+      });
+      expect((await call.done).kind).toBe('drop');
+      await new Promise((resolve) => setTimeout(resolve, AFTER_LATE_MS));
+      expect((await session.submit(Buffer.from('next'), TOKEN).done).kind).toBe('result');
+      expect(answersOf(call, session)).toEqual([MessageType.ResultDrop]);
+      expect(client.violations).toEqual([]);
+      expect(client.errors).toEqual([]);
+    });
+  },
+);
+
+describe.each(CARRIER_MODES)('handlers that never settle over %s', (mode) => {
   afterEach(() => destroyClients());
 
   it("are ended by the server's defaultDeadlineMs, which aborts them", async () => {
@@ -83,6 +92,7 @@ describe('handlers that never settle', () => {
       [BehaviourController],
       { defaultDeadlineMs: 60, events },
       [FrameProbe],
+      mode,
     );
     try {
       const probe = server.app.get(FrameProbe);
@@ -103,6 +113,7 @@ describe('handlers that never settle', () => {
       [BehaviourController],
       { events, resumeWindowMs: 60_000 },
       [FrameProbe],
+      mode,
     );
     const probe = server.app.get(FrameProbe);
     const client = await connectClient(server);

@@ -9,7 +9,9 @@ import {
 import { RawPeer } from '../../bench/fuzz/raw-peer';
 import { BehaviourController } from '../support/behaviour-controller';
 import { FrameProbe } from '../support/frame-probe';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
+import { connectRawPeer, destroyClients } from '../support/nnrp-test-client';
 import { rawSessionOpen } from '../support/raw-packets';
 import { retainedBufferBytes, retainedBytes, settledBaseline } from '../support/retained-memory';
 import { waitUntil } from '../support/wait-until';
@@ -25,60 +27,65 @@ function announce(type: MessageType, metaLen: number, bodyLen: number): Buffer {
   return header.subarray(0, HEADER_LEN);
 }
 
-async function handshaken(port: number): Promise<RawPeer> {
-  const peer = await RawPeer.connect({ port });
+async function handshaken(server: NnrpTestApp): Promise<RawPeer> {
+  const peer = await connectRawPeer(server);
   peer.write(rawSessionOpen());
   expect(await peer.waitFor(() => peer.ackSessionId !== undefined, ACT_WITHIN_MS)).toBe(true);
   return peer;
 }
 
-describe('length caps are checked before anything is allocated', () => {
-  let server: NnrpTestApp;
+describe.each(CARRIER_MODES)(
+  'length caps are checked before anything is allocated over %s',
+  (mode) => {
+    let server: NnrpTestApp;
 
-  beforeAll(async () => {
-    server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe]);
-  });
-  afterAll(() => server.close());
+    beforeAll(async () => {
+      server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe], mode);
+    });
+    afterEach(() => destroyClients());
+    afterAll(() => server.close());
 
-  it.each([
-    ['body_len 2^32 − 1', 0, 0xffffffff],
-    ['meta_len 2^32 − 1', 0xffffffff, 0],
-    ['meta_len + body_len overflowing u32', 0x80000000, 0x80000000],
-    ['body_len one over the 32 MiB cap', 0, 32 * MIB + 1],
-  ])(
-    'refuses a header announcing %s, first packet or later, allocating nothing',
-    async (_n, meta, body) => {
-      const before = await settledBaseline(retainedBufferBytes);
-      for (const first of [true, false]) {
-        const peer = first
-          ? await RawPeer.connect({ port: server.port })
-          : await handshaken(server.port);
-        peer.write(announce(MessageType.FrameSubmit, meta, body));
-        expect(await peer.waitClosed(ACT_WITHIN_MS)).toBe(true);
-        expect(peer.errors.map((e) => e.isFatal)).toEqual([true]);
-      }
-      expect(retainedBufferBytes() - before).toBeLessThan(MIB);
-    },
-  );
-
-  it('does not commit memory for bodies announced at the cap and never sent', async () => {
-    const rssBefore = process.memoryUsage.rss();
-    const peers = await Promise.all(
-      Array.from({ length: 16 }, () => RawPeer.connect({ port: server.port })),
+    it.each([
+      ['body_len 2^32 − 1', 0, 0xffffffff],
+      ['meta_len 2^32 − 1', 0xffffffff, 0],
+      ['meta_len + body_len overflowing u32', 0x80000000, 0x80000000],
+      ['body_len one over the 32 MiB cap', 0, 32 * MIB + 1],
+    ])(
+      'refuses a header announcing %s, first packet or later, allocating nothing',
+      async (_n, meta, body) => {
+        const before = await settledBaseline(retainedBufferBytes);
+        for (const first of [true, false]) {
+          const peer = first ? await connectRawPeer(server) : await handshaken(server);
+          peer.write(announce(MessageType.FrameSubmit, meta, body));
+          expect(await peer.waitClosed(ACT_WITHIN_MS)).toBe(true);
+          expect(peer.errors.map((e) => e.isFatal)).toEqual([true]);
+        }
+        expect(retainedBufferBytes() - before).toBeLessThan(MIB);
+      },
     );
-    // 16 × 32 MiB announced; each sends one byte of its body, then waits.
-    for (const peer of peers) {
-      peer.write(
-        Buffer.concat([announce(MessageType.SessionOpen, 48, 32 * MIB - 48), Buffer.alloc(1)]),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(128 * MIB);
-    for (const peer of peers) peer.destroy();
-  });
-});
 
-describe('memory a client cannot make the server hold', () => {
+    it('reserves no memory for bodies announced at the cap and never sent (O2)', async () => {
+      const rssBefore = process.memoryUsage.rss();
+      const buffersBefore = process.memoryUsage().arrayBuffers;
+      const peers = await Promise.all(Array.from({ length: 16 }, () => connectRawPeer(server)));
+      // 16 × 32 MiB announced; each sends one byte of its body, then waits.
+      for (const peer of peers) {
+        peer.write(
+          Buffer.concat([announce(MessageType.SessionOpen, 48, 32 * MIB - 48), Buffer.alloc(1)]),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Neither resident pages nor reserved (external) buffers: the framer grows with what arrives.
+      expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(128 * MIB);
+      expect(process.memoryUsage().arrayBuffers - buffersBefore).toBeLessThan(32 * MIB);
+      expect(peers.every((peer) => !peer.isClosed)).toBe(true);
+      for (const peer of peers) peer.destroy();
+    });
+  },
+);
+
+describe.each(CARRIER_MODES)('memory a client cannot make the server hold over %s', (mode) => {
+  afterEach(() => destroyClients());
   // Server bug (docs/reliability.md, "pre-auth buffering"): while an asynchronous auth policy
   // runs, ServerConnection.onPacket queues every packet (up to maxPendingPackets, each up to
   // maxBodyBytes) without pausing the socket: an unauthenticated client can make the server
@@ -94,10 +101,11 @@ describe('memory a client cannot make the server hold', () => {
         auth: { authorize: () => new Promise((resolve) => (release = () => resolve(false))) },
       },
       [FrameProbe],
+      mode,
     );
     try {
       const before = await settledBaseline(retainedBufferBytes);
-      const peer = await RawPeer.connect({ port: server.port });
+      const peer = await connectRawPeer(server);
       peer.write(rawSessionOpen());
       const object = Buffer.alloc(MIB - 64, 0x61);
       const put = encodePacket(
@@ -164,9 +172,9 @@ describe('memory a client cannot make the server hold', () => {
     // exist too, for the connection's lifetime.
     ['ever new operations', (i: number) => i],
   ])('does not grow with operation-scope FLOW_UPDATEs naming %s', async (_n, operationOf) => {
-    const server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe]);
+    const server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe], mode);
     try {
-      const peer = await handshaken(server.port);
+      const peer = await handshaken(server);
       const before = await settledBaseline(retainedBytes);
       await flowUpdates(peer, 200_000, operationOf);
       const grown = (await settledBaseline(retainedBytes)) - before;

@@ -5,10 +5,10 @@ import {
   messageTypeInfo,
   messageTypeName,
 } from '@nest-nnrp/protocol';
-import { RawPeer } from '../../bench/fuzz/raw-peer';
-import { BehaviourController, Route } from '../support/behaviour-controller';
-import { FrameProbe } from '../support/frame-probe';
-import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
+import { useBehaviourApp } from '../support/behaviour-app-fixture';
+import { CARRIER_MODES } from '../support/carrier-mode';
+import { Route } from '../support/behaviour-controller';
+import { connectRawPeer } from '../support/nnrp-test-client';
 import { rawSubmit } from '../support/raw-packets';
 
 /** What may come first (control-plane.md §6.5): the handshakes, and PING / PONG / PROBE. */
@@ -25,33 +25,32 @@ const REFUSED_FIRST = Object.values(MessageType)
   .filter((type) => !ALLOWED_FIRST.has(type))
   .map((type) => [messageTypeName(type), type] as const);
 
-describe('nothing but the handshake before the handshake (security)', () => {
-  let server: NnrpTestApp;
-  let probe: FrameProbe;
+describe.each(CARRIER_MODES)(
+  'nothing but the handshake before the handshake (security) over %s',
+  (mode) => {
+    const app = useBehaviourApp(mode);
 
-  beforeAll(async () => {
-    server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe]);
-    probe = server.app.get(FrameProbe);
-  });
-  afterAll(() => server.close());
-
-  it.each(REFUSED_FIRST)(
-    'refuses %s sent first: fatal ERROR invalid_state, close, nothing processed behind it',
-    async (_name, type) => {
-      const peer = await RawPeer.connect({ port: server.port });
-      // Well-formed for its type (exact metadata length), addressed to session 1, frame 1.
-      const first = encodePacket(
-        { messageType: type, sessionId: 1, frameId: 1 },
-        Buffer.alloc(messageTypeInfo(type)!.fixedMetaLen),
-      );
-      const invokedBefore = probe.invoked.length;
-      peer.write(Buffer.concat([first, rawSubmit(1, 2, Route.sleep, '1')]));
-      expect(await peer.waitClosed(3000)).toBe(true);
-      expect(peer.errors.map((e) => [e.errorCode, e.isFatal])).toEqual([
-        [ErrorCode.InvalidState, true],
-      ]);
-      expect([...peer.counts.keys()]).toEqual([MessageType.Error]);
-      expect(probe.invoked.length).toBe(invokedBefore);
-    },
-  );
-});
+    it.each(REFUSED_FIRST)(
+      'refuses %s sent first: fatal ERROR invalid_state, close, nothing processed behind it',
+      async (_name, type) => {
+        const peer = await connectRawPeer(app.server);
+        // Well-formed for its type (exact metadata length), addressed to session 1, frame 1.
+        const first = encodePacket(
+          { messageType: type, sessionId: 1, frameId: 1 },
+          Buffer.alloc(messageTypeInfo(type)!.fixedMetaLen),
+        );
+        const invokedBefore = app.probe.invoked.length;
+        // Two writes: over QUIC's uni model the submit then travels on a uni stream of its own,
+        // which the handshake gate must hold too.
+        peer.write(first);
+        peer.write(rawSubmit(1, 2, Route.sleep, '1'));
+        expect(await peer.waitClosed(3000)).toBe(true);
+        expect(peer.errors.map((e) => [e.errorCode, e.isFatal])).toEqual([
+          [ErrorCode.InvalidState, true],
+        ]);
+        expect([...peer.counts.keys()]).toEqual([MessageType.Error]);
+        expect(app.probe.invoked.length).toBe(invokedBefore);
+      },
+    );
+  },
+);

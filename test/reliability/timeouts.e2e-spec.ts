@@ -1,8 +1,10 @@
 import { encodePacket, ErrorCode, MessageType } from '@nest-nnrp/protocol';
 import { RawPeer } from '../../bench/fuzz/raw-peer';
 import { BehaviourController } from '../support/behaviour-controller';
+import { CARRIER_MODES } from '../support/carrier-mode';
 import { FrameProbe } from '../support/frame-probe';
 import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
+import { connectRawPeer, destroyClients } from '../support/nnrp-test-client';
 import { rawSessionOpen } from '../support/raw-packets';
 
 const HANDSHAKE_TIMEOUT_MS = 200;
@@ -21,7 +23,7 @@ async function drip(peer: RawPeer, bytes: Buffer, everyMs: number): Promise<numb
   return sent;
 }
 
-describe('timeouts against silent and slow clients', () => {
+describe.each(CARRIER_MODES)('timeouts against silent and slow clients over %s', (mode) => {
   let server: NnrpTestApp;
 
   beforeAll(async () => {
@@ -29,19 +31,21 @@ describe('timeouts against silent and slow clients', () => {
       [BehaviourController],
       { handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS, idleTimeoutMs: IDLE_TIMEOUT_MS },
       [FrameProbe],
+      mode,
     );
   });
+  afterEach(() => destroyClients());
   afterAll(() => server.close());
 
   async function openPeer(): Promise<RawPeer> {
-    const peer = await RawPeer.connect({ port: server.port });
+    const peer = await connectRawPeer(server);
     peer.write(rawSessionOpen());
     expect(await peer.waitFor(() => peer.ackSessionId !== undefined, ACT_WITHIN_MS)).toBe(true);
     return peer;
   }
 
   it('cuts a slow-loris handshake (one byte every 10 ms) at the handshake timeout', async () => {
-    const peer = await RawPeer.connect({ port: server.port });
+    const peer = await connectRawPeer(server);
     const open = rawSessionOpen();
     const sent = await drip(peer, open, 10);
     expect(peer.isClosed).toBe(true);

@@ -24,6 +24,12 @@ export class InProcessFuzzTarget implements FuzzTarget {
     return this.server.port;
   }
 
+  get quic(): FuzzTarget['quic'] {
+    const { quicPort, certificatePem } = this.server;
+    if (quicPort === undefined || certificatePem === undefined) return undefined;
+    return { port: quicPort, ca: certificatePem };
+  }
+
   async stats(collect = false): Promise<ServerStats> {
     if (collect) retainedBytes(); // runs the full GC
     const memory = process.memoryUsage();

@@ -15,13 +15,19 @@ export interface NnrpTestApp {
   readonly app: INestMicroservice;
   readonly transport: NnrpTransport;
   readonly mode: CarrierMode;
+  /** The port of the mode's carrier. */
   readonly port: number;
-  /** The QUIC listener's generated certificate (QUIC modes). */
+  /** The QUIC listener's port (QUIC modes, or TCP mode with `quic` options: both listeners). */
+  readonly quicPort: number | undefined;
+  /** The QUIC listener's generated certificate. */
   readonly certificatePem: string | undefined;
   close(): Promise<void>;
 }
 
-/** Starts `controllers` (with `providers`) behind an NnrpTransport on 127.0.0.1:0. */
+/**
+ * Starts `controllers` (with `providers`) behind an NnrpTransport on 127.0.0.1:0, listening on
+ * the mode's carrier; in `tcp` mode, `options.quic` adds a QUIC listener beside it.
+ */
 export async function startNnrpTestApp(
   controllers: Type<unknown>[],
   options: NnrpTransportOptions = {},
@@ -36,14 +42,18 @@ export async function startNnrpTestApp(
     shutdownDrainMs: 500,
     ...options,
     tcp: quic ? false : { host: '127.0.0.1', ...options.tcp, port: 0 },
-    quic: quic ? { host: '127.0.0.1', port: 0, dev: true, ...options.quic } : false,
+    quic: quic || options.quic ? { host: '127.0.0.1', port: 0, dev: true, ...options.quic } : false,
   });
   const app = moduleRef.createNestMicroservice({ strategy: transport });
   // As a user would: failed handlers end in RESULT_DROP, handler timeouts apply.
   app.useGlobalFilters(new NnrpExceptionFilter());
   app.useGlobalInterceptors(new DropOnTimeoutInterceptor());
   await app.listen();
-  const port = transport.addresses[0].port;
+  const portOf = (carrier: 'tcp' | 'quic'): number | undefined =>
+    transport.addresses.find((address) => address.carrier === carrier)?.port;
+  const quicPort = portOf('quic');
+  const port = quic ? quicPort : portOf('tcp');
+  if (port === undefined) throw new Error(`no ${mode} listener`);
   const certificatePem = transport.unwrap<NnrpEngine>().quicCertificateChainPem;
-  return { app, transport, mode, port, certificatePem, close: () => app.close() };
+  return { app, transport, mode, port, quicPort, certificatePem, close: () => app.close() };
 }

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { waitUntil } from './wait-until';
 
 // A full collection before each reading makes "bytes still referenced" measurable: without it,
 // garbage not yet collected would hide (or fake) growth. `--expose-gc` can be turned on at run
@@ -38,4 +39,17 @@ export async function settledBaseline(measure: () => number): Promise<number> {
     last = now;
   }
   return last;
+}
+
+/**
+ * Buffer bytes still held over `baseline`: read until under `bound` (memory released a few ticks
+ * after a close) or until waiting gives up; the caller asserts on the value.
+ */
+export async function buffersHeldOver(baseline: number, bound: number): Promise<number> {
+  let held = Infinity;
+  await waitUntil(() => {
+    held = retainedBufferBytes() - baseline;
+    return held < bound;
+  }, 'buffers to be released').catch(() => undefined);
+  return held;
 }

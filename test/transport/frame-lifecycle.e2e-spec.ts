@@ -1,27 +1,18 @@
 import { ResultClass, ResultFlag } from '@nest-nnrp/protocol';
-import { BehaviourController, Route } from '../support/behaviour-controller';
-import { FrameProbe } from '../support/frame-probe';
+import { Route } from '../support/behaviour-controller';
+import { useBehaviourApp } from '../support/behaviour-app-fixture';
 import { CARRIER_MODES } from '../support/carrier-mode';
-import { NnrpTestApp, startNnrpTestApp } from '../support/nnrp-test-app';
-import { connectClient, destroyClients, TOKEN_SESSION } from '../support/nnrp-test-client';
+import { connectClient, TOKEN_SESSION } from '../support/nnrp-test-client';
 
 const TOKEN = { payloadKindBitmap: 2 } as const;
 
 describe.each(CARRIER_MODES)(
   'frame lifecycle: one terminal answer per frame (decisions.md §11–15) over %s',
   (mode) => {
-    let server: NnrpTestApp;
-    let probe: FrameProbe;
-
-    beforeAll(async () => {
-      server = await startNnrpTestApp([BehaviourController], {}, [FrameProbe], mode);
-      probe = server.app.get(FrameProbe);
-    });
-    afterEach(() => destroyClients());
-    afterAll(() => server.close());
+    const app = useBehaviourApp(mode);
 
     async function session() {
-      const client = await connectClient(server);
+      const client = await connectClient(app.server);
       return { client, session: await client.openSession(TOKEN_SESSION) };
     }
 
@@ -33,7 +24,7 @@ describe.each(CARRIER_MODES)(
       });
       const outcome = await call.done;
       expect(outcome.kind).toBe('drop');
-      expect(await probe.waitAborted(call.frameId)).toBe(true);
+      expect(await app.probe.waitAborted(call.frameId)).toBe(true);
       // The handler resolves at 150 ms; nothing may follow the drop.
       await new Promise((r) => setTimeout(r, 250));
       expect(client.violations).toEqual([]);
@@ -56,25 +47,25 @@ describe.each(CARRIER_MODES)(
       const started = Date.now();
       expect((await call.done).kind).toBe('drop');
       expect(Date.now() - started).toBeLessThan(900);
-      expect(await probe.waitAborted(call.frameId)).toBe(true);
+      expect(await app.probe.waitAborted(call.frameId)).toBe(true);
     });
 
     it("applies the session's default_deadline_ms", async () => {
-      const client = await connectClient(server);
+      const client = await connectClient(app.server);
       const session = await client.openSession({ ...TOKEN_SESSION, defaultDeadlineMs: 30 });
       const call = session.submit(Buffer.alloc(0), { routeId: Route.never, ...TOKEN });
       expect((await call.done).kind).toBe('drop');
-      expect(await probe.waitAborted(call.frameId)).toBe(true);
+      expect(await app.probe.waitAborted(call.frameId)).toBe(true);
     });
 
     it('cancels a frame in flight: RESULT_DROP, aborted signal, cancel handler notified', async () => {
       const { session } = await session_();
       const call = session.submit(Buffer.alloc(0), { routeId: Route.never, ...TOKEN });
-      await waitFor(() => probe.invoked.includes(call.frameId));
+      await waitFor(() => app.probe.invoked.includes(call.frameId));
       session.cancel(call.frameId);
       expect((await call.done).kind).toBe('drop');
-      expect(await probe.waitAborted(call.frameId)).toBe(true);
-      expect(probe.cancelled).toContain(call.frameId);
+      expect(await app.probe.waitAborted(call.frameId)).toBe(true);
+      expect(app.probe.cancelled).toContain(call.frameId);
     });
 
     it('streams an Observable as partial results and one terminal result', async () => {
@@ -109,12 +100,12 @@ describe.each(CARRIER_MODES)(
       const { session } = await session_();
       const first = await session.submit(Buffer.from('one'), { frameId: 77, ...TOKEN }).done;
       expect(first.kind).toBe('result');
-      const invokedBefore = probe.invoked.length;
+      const invokedBefore = app.probe.invoked.length;
       const dup = await session.submit(Buffer.from('two'), { frameId: 77, ...TOKEN }).done;
       const zero = await session.submit(Buffer.from('zero'), { frameId: 0, ...TOKEN }).done;
       expect(dup.kind).toBe('drop');
       expect(zero.kind).toBe('drop');
-      expect(probe.invoked.length).toBe(invokedBefore);
+      expect(app.probe.invoked.length).toBe(invokedBefore);
     });
 
     it('fills RESULT_PUSH timings and payload kinds', async () => {

@@ -4,6 +4,7 @@ import { NnrpProtocolError } from '../src/errors/nnrp-protocol-error';
 import { MessageType } from '../src/header/message-type';
 import { encodeHeader, HEADER_LEN, HeaderOffset, PacketHeader } from '../src/header/packet-header';
 import { FramerLimits } from '../src/framer/framer-limits';
+import { SPILL_BYTES } from '../src/framer/packet-assembly';
 import { StreamFramer } from '../src/framer/stream-framer';
 import { encodePacket, Packet, packetHeaderFor } from '../src/packet/packet';
 import { bytes, mutated, thrownBy } from './control/control-test-helpers';
@@ -117,6 +118,53 @@ describe('StreamFramer', () => {
     framer.reset();
     expect(framer.midPacket).toBe(false);
     expect(frame([packet], framer)).toHaveLength(1);
+  });
+
+  it('reserves buffer for what arrived, not for what a header announces (O2)', () => {
+    const bodyLen = 32 * 1024 * 1024;
+    const body = Buffer.alloc(bodyLen, 0x5a);
+    body.writeUInt32LE(0xdeadbeef, bodyLen - 4);
+    const packet = encodePacket({ messageType: MessageType.Close }, undefined, body);
+    const framer = new StreamFramer({ maxBodyLen: bodyLen });
+    // The header and one byte of a 32 MiB body: one small buffer, not 32 MiB.
+    expect(frame([packet.subarray(0, HEADER_LEN + 1)], framer)).toEqual([]);
+    expect(framer.reservedBytes).toBe(SPILL_BYTES);
+    // The rest in 64 KiB chunks: what is held follows what arrived.
+    const packets: Packet[] = [];
+    let received = HEADER_LEN + 1;
+    const step = 64 * 1024;
+    for (let pos = received; pos < packet.length; pos += step) {
+      const chunk = packet.subarray(pos, Math.min(packet.length, pos + step));
+      framer.push(chunk, (p) => packets.push(p));
+      received += chunk.length;
+      if (packets.length === 0) {
+        expect(framer.reservedBytes).toBeLessThanOrEqual(received + SPILL_BYTES);
+        expect(framer.reservedBytes).toBeGreaterThanOrEqual(received);
+      }
+    }
+    expect(packets).toHaveLength(1);
+    expect(packets[0].body.length).toBe(bodyLen);
+    expect(packets[0].body.equals(body)).toBe(true);
+    expect(framer.reservedBytes).toBe(0);
+  });
+
+  it('copies short pieces into a few spill buffers instead of keeping one view per chunk', () => {
+    const body = Buffer.from(Array.from({ length: 100_000 }, (_, i) => i % 251));
+    const packet = encodePacket({ messageType: MessageType.Close }, undefined, body);
+    const framer = new StreamFramer();
+    const packets: Packet[] = [];
+    // 7-byte chunks (a trickling client), each a fresh buffer that is then overwritten: only
+    // copies may survive it.
+    for (let pos = 0; pos < packet.length; pos += 7) {
+      const chunk = Buffer.from(packet.subarray(pos, Math.min(packet.length, pos + 7)));
+      framer.push(chunk, (p) => packets.push(p));
+      if (packets.length === 0) {
+        expect(framer.reservedBytes).toBeLessThanOrEqual(framer.bufferedBytes + SPILL_BYTES);
+      }
+      chunk.fill(0);
+    }
+    expect(packets).toHaveLength(1);
+    expect(packets[0].body.equals(body)).toBe(true);
   });
 });
 

@@ -14,6 +14,32 @@ export interface InboundStream {
   readonly kind: StreamKind;
 }
 
+/**
+ * Ordering between the unidirectional streams of one key (see
+ * {@link CarrierConnection.writeOnNewUniStream}). QUIC delivers each stream in order but orders
+ * nothing across streams: a small stream opened late can complete at the peer before a large
+ * one opened earlier. A key groups streams whose order matters to the caller.
+ */
+export interface UniStreamOrdering {
+  /** Groups the streams; unrelated keys never wait for each other. */
+  readonly key: number | string;
+  /**
+   * Open this stream only once every earlier stream of the key is acknowledged by the peer (all
+   * its bytes and its FIN), so the peer has all of them before this one. Costs about one round
+   * trip when earlier streams are still in flight, nothing otherwise. Later writes of the key
+   * wait behind it.
+   */
+  readonly afterAcknowledged: boolean;
+  /** The last stream of the key: once it is opened, the carrier forgets the key. */
+  readonly last: boolean;
+  /**
+   * Open this stream only once every uni stream written before it on the connection, of any key
+   * or none, is acknowledged: a connection's last word (a fatal ERROR) then reaches the peer
+   * after everything sent before it.
+   */
+  readonly afterAllStreams?: boolean;
+}
+
 /** What a carrier connection reports upwards. Every callback runs on the event loop, in order. */
 export interface CarrierConnectionHandler {
   /** Bytes arrived on a stream (the chunk is owned by the receiver from now on). */
@@ -50,8 +76,13 @@ export interface CarrierConnection {
    * queue is over its high-water mark; `onWritable` follows when it drains.
    */
   write(parts: readonly Buffer[], streamId?: number): boolean;
-  /** Opens a server unidirectional stream, writes `parts`, then FIN (QUIC Python model). */
-  writeOnNewUniStream(parts: readonly Buffer[]): boolean;
+  /**
+   * Opens a unidirectional stream, writes `parts`, then FIN (QUIC Python model). Without
+   * `ordering` the stream is opened at once; with it, the stream may wait for earlier streams of
+   * the same key (see {@link UniStreamOrdering}); waiting bytes count in {@link bufferedBytes}.
+   * Returns `false` when the queue is over its high-water mark, like {@link write}.
+   */
+  writeOnNewUniStream(parts: readonly Buffer[], ordering?: UniStreamOrdering): boolean;
   /** Stops delivering inbound data until {@link resumeReading}. */
   pauseReading(): void;
   resumeReading(): void;

@@ -41,6 +41,10 @@ import {
   PacketAddress,
   PatchAckStatus,
   PatchRejectReason,
+  RESULT_PUSH_METADATA_LEN,
+  ResultClass,
+  ResultFlag,
+  ResultPushOffset,
   SESSION_MIGRATE_METADATA_LEN,
   SESSION_PATCH_METADATA_LEN,
   SessionCloseMetadata,
@@ -60,6 +64,7 @@ import type {
   CarrierConnection,
   CarrierConnectionHandler,
   InboundStream,
+  UniStreamOrdering,
 } from '../carriers/carrier-connection';
 import { DropReason } from '../engine/drop-reason';
 import type { NnrpAuthRequest } from '../engine/nnrp-auth-policy';
@@ -106,6 +111,10 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   private readonly sessions = new Map<number, NnrpSession>();
   /** The stream the handshake came on: control packets go back there. */
   private controlStreamId = 0;
+  /** Whether the client has sent on the control stream (a QUIC client may open uni streams only). */
+  private controlStreamSeen = false;
+  /** Whether results went out on uni streams (QUIC Python model). */
+  private uniResultsSent = false;
   /** Packets that arrived while an asynchronous handshake step was pending. */
   private pending: [Packet, InboundStream][] | undefined;
   private pendingBytes = 0;
@@ -176,6 +185,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
   onStreamData(stream: InboundStream, chunk: Buffer): void {
     if (this.state === 'closed' || this.state === 'closing') return;
     this.host.bytesTransferred('in', chunk.length);
+    if (stream.kind === 'bidi' && stream.id === this.controlStreamId) this.controlStreamSeen = true;
     let framer = this.framers.get(stream.id);
     if (!framer) {
       framer = new StreamFramer({
@@ -386,6 +396,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     }
     this.flowValue = 'hello';
     this.controlStreamId = stream.id;
+    this.controlStreamSeen = stream.kind === 'bidi';
     let hello;
     try {
       hello = decodeClientHello(packet.metadata);
@@ -459,6 +470,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     if (first) {
       this.flowValue = 'open';
       this.controlStreamId = stream.id;
+      this.controlStreamSeen = stream.kind === 'bidi';
     } else if (this.state !== 'ready') {
       this.fatal(ErrorCode.InvalidState, 'SESSION_OPEN during a handshake');
       return;
@@ -1062,10 +1074,25 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     if (this.state === 'closed' || carrier.closed) return;
     if (this.flowValue !== 'hello' && !maySendToOpenFlow(address.messageType, fatalError)) return;
     const parts = encodePacketParts(address, metadata, body);
-    const ok =
-      via?.kind === 'uni' && carrier.supportsUniStreams
-        ? carrier.writeOnNewUniStream(parts)
-        : carrier.write(parts, via?.kind === 'bidi' ? via.id : this.controlStreamId);
+    let ok: boolean;
+    if (
+      carrier.supportsUniStreams &&
+      fatalError &&
+      (this.uniResultsSent || !this.controlStreamSeen)
+    ) {
+      // The connection's last word in the Python model: on a uni stream (the client may have
+      // opened no control stream at all), after every result already sent, so the client never
+      // sees a result after the fatal ERROR (decisions.md §16).
+      ok = carrier.writeOnNewUniStream(parts, LAST_WORD_ORDERING);
+    } else if (via?.kind === 'uni' && carrier.supportsUniStreams) {
+      this.uniResultsSent = true;
+      ok = carrier.writeOnNewUniStream(parts, resultStreamOrdering(address, metadata));
+    } else if (carrier.supportsUniStreams && !this.controlStreamSeen) {
+      // Nothing to answer on but a stream of our own (a uni-only client): routed by type.
+      ok = carrier.writeOnNewUniStream(parts);
+    } else {
+      ok = carrier.write(parts, via?.kind === 'bidi' ? via.id : this.controlStreamId);
+    }
     this.lastOutbound = performance.now();
     this.host.bytesTransferred('out', parts[0].length + body.length);
     if (!ok) this.onCongested();
@@ -1136,6 +1163,49 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     this.livenessTimer = undefined;
   }
 }
+
+/**
+ * How a result's uni stream is ordered against the other result streams of its frame (Python
+ * model). QUIC does not order streams, so the terminal answer (RESULT_DROP, or a RESULT_PUSH that
+ * is not partial) is opened only once every earlier result stream of the frame is acknowledged:
+ * no partial can reach the client after it (decisions.md §11). Partials go out at once.
+ */
+function resultStreamOrdering(
+  address: PacketAddress,
+  metadata: Buffer,
+): UniStreamOrdering | undefined {
+  const frameId = address.frameId ?? 0;
+  if (frameId === 0) return undefined;
+  let terminal: boolean;
+  if (address.messageType === MessageType.ResultDrop) terminal = true;
+  else if (address.messageType === MessageType.ResultPush) terminal = !isPartialPush(metadata);
+  else return undefined;
+  return {
+    key: `${address.sessionId ?? 0}:${frameId}`,
+    afterAcknowledged: terminal,
+    last: terminal,
+  };
+}
+
+/**
+ * Whether RESULT_PUSH metadata marks a non-terminal result, by the client's rule
+ * (`isPartialResult`): the partial result flag or `result_class` partial. Reads both in place.
+ */
+function isPartialPush(metadata: Buffer): boolean {
+  if (metadata.length < RESULT_PUSH_METADATA_LEN) return false;
+  return (
+    (metadata.readUInt16LE(ResultPushOffset.resultFlags) & ResultFlag.Partial) !== 0 ||
+    metadata[ResultPushOffset.resultClass] === ResultClass.Partial
+  );
+}
+
+/** Ordering of a fatal ERROR on a uni stream: after every uni stream written before it. */
+const LAST_WORD_ORDERING: UniStreamOrdering = {
+  key: 'connection-last-word',
+  afterAcknowledged: true,
+  last: true,
+  afterAllStreams: true,
+};
 
 /** SESSION_MIGRATE_ACK `accept_code` for a refusal (any non-zero; values are unassigned). */
 const MIGRATE_REJECTED = 1;

@@ -403,6 +403,33 @@ describe('QuicCarrier over real UDP', () => {
     await client.whenFinished();
   });
 
+  it('end() closes even when the peer stopped reading and the queue cannot drain', async () => {
+    const serverHandlers: RecordingHandler[] = [];
+    const listener = await bed.server((connection) => {
+      const handler = new RecordingHandler({
+        onStreamData: () => {
+          // More than the client's flow-control windows take, then a graceful end.
+          connection.write([pattern(8 * MIB, 3)], CONTROL_STREAM);
+          connection.end(50);
+        },
+      });
+      serverHandlers.push(handler);
+      connection.attach(handler);
+    });
+    const client = await bed.client(listener);
+    const clientHandler = new RecordingHandler();
+    client.attach(clientHandler);
+    client.pauseReading(); // the peer that stopped reading
+    client.write([Buffer.from('trigger')]);
+    while (serverHandlers.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Without a bound the ending connection would wait for the reader forever.
+    await serverHandlers[0].closed();
+    // Far less than the 8 MiB was ever taken: the close did not wait for the queue.
+    client.resumeReading();
+    await clientHandler.closed();
+    expect(clientHandler.byteCount(CONTROL_STREAM)).toBeLessThan(8 * MIB);
+  });
+
   it('answers an unknown QUIC version with a version negotiation packet', async () => {
     const listener = await bed.server(() => undefined);
     const socket = createSocket('udp4');

@@ -3,6 +3,7 @@ import { NnrpProtocolError } from '../errors/nnrp-protocol-error';
 import { decodeHeader, HEADER_LEN, PacketHeader } from '../header/packet-header';
 import { Packet } from '../packet/packet';
 import { DEFAULT_FRAMER_LIMITS, FramerLimits } from './framer-limits';
+import { PacketAssembly } from './packet-assembly';
 
 /** Receives each whole packet the framer finds, in stream order. */
 export type PacketListener = (packet: Packet) => void;
@@ -12,8 +13,12 @@ export type PacketListener = (packet: Packet) => void;
  * 40 bytes, validate the header, read `meta_len` then `body_len` bytes.
  *
  * - A packet that lies inside one chunk is emitted as views of that chunk, without copying.
- * - A packet split across chunks is assembled once, into a buffer of exactly its size,
- *   allocated only after its header passed validation and the length caps.
+ * - A packet split across chunks is collected as it arrives ({@link PacketAssembly}: only after
+ *   its header passed validation and the length caps, and only what was actually sent, so a
+ *   header announcing a large body reserves nothing) and joined with one copy when complete.
+ *
+ * Chunks must not be modified once pushed: packets are views of them, and so are the pieces
+ * of a packet still being assembled.
  * - A bad header is connection-fatal: {@link push} throws {@link NnrpProtocolError} and the
  *   framer refuses any further input (the stream is unsynchronised).
  */
@@ -22,10 +27,8 @@ export class StreamFramer {
   /** Partial header bytes while fewer than 40 have arrived. */
   private readonly headBytes = Buffer.allocUnsafe(HEADER_LEN);
   private headFill = 0;
-  /** The packet being assembled across chunks, sized from its validated header. */
-  private assembly: Buffer | undefined;
-  private assemblyHeader: PacketHeader | undefined;
-  private assemblyFill = 0;
+  /** The packet being assembled across chunks. */
+  private assembly: PacketAssembly | undefined;
   private failed: NnrpProtocolError | undefined;
 
   constructor(limits: Partial<FramerLimits> = {}) {
@@ -39,7 +42,12 @@ export class StreamFramer {
 
   /** Bytes held for the packet being assembled. */
   get bufferedBytes(): number {
-    return this.headFill + this.assemblyFill;
+    return this.headFill + (this.assembly?.filled ?? 0);
+  }
+
+  /** Bytes of buffer held for the packet being assembled (what arrived, not what was announced). */
+  get reservedBytes(): number {
+    return this.assembly?.reservedBytes ?? 0;
   }
 
   /** Feeds a chunk; calls `onPacket` for every packet it completes. Throws on a bad header. */
@@ -60,8 +68,9 @@ export class StreamFramer {
         if (this.headFill < HEADER_LEN) return;
         const header = this.readHeader(this.headBytes, 0);
         this.headFill = 0;
-        this.startAssembly(header, this.headBytes, 0, HEADER_LEN);
-        if (this.assemblyFill === this.assembly!.length) this.finishAssembly(onPacket);
+        // The header buffer is reused: its bytes are copied, not borrowed.
+        this.startAssembly(header, this.headBytes, 0, HEADER_LEN, false);
+        if (this.assembly!.complete) this.finishAssembly(onPacket);
         continue;
       }
       const remaining = end - pos;
@@ -84,7 +93,7 @@ export class StreamFramer {
         });
         continue;
       }
-      this.startAssembly(header, chunk, pos, remaining);
+      this.startAssembly(header, chunk, pos, end, true);
       return;
     }
   }
@@ -110,8 +119,6 @@ export class StreamFramer {
   reset(): void {
     this.headFill = 0;
     this.assembly = undefined;
-    this.assemblyHeader = undefined;
-    this.assemblyFill = 0;
   }
 
   private readHeader(src: Buffer, offset: number): PacketHeader {
@@ -139,30 +146,32 @@ export class StreamFramer {
     }
   }
 
-  private startAssembly(header: PacketHeader, src: Buffer, start: number, length: number): void {
-    const total = HEADER_LEN + header.metaLen + header.bodyLen;
-    this.assembly = Buffer.allocUnsafe(total);
-    this.assemblyHeader = header;
-    src.copy(this.assembly, 0, start, start + length);
-    this.assemblyFill = length;
+  private startAssembly(
+    header: PacketHeader,
+    src: Buffer,
+    start: number,
+    end: number,
+    borrowable: boolean,
+  ): void {
+    this.assembly = new PacketAssembly(header, HEADER_LEN + header.metaLen + header.bodyLen);
+    this.assembly.append(src, start, end, borrowable);
   }
 
   private fillAssembly(chunk: Buffer, pos: number, onPacket: PacketListener): number {
     const assembly = this.assembly!;
-    const take = Math.min(assembly.length - this.assemblyFill, chunk.length - pos);
-    chunk.copy(assembly, this.assemblyFill, pos, pos + take);
-    this.assemblyFill += take;
-    if (this.assemblyFill === assembly.length) this.finishAssembly(onPacket);
+    const take = Math.min(assembly.total - assembly.filled, chunk.length - pos);
+    assembly.append(chunk, pos, pos + take, true);
+    if (assembly.complete) this.finishAssembly(onPacket);
     return pos + take;
   }
 
   private finishAssembly(onPacket: PacketListener): void {
-    const bytes = this.assembly!;
-    const header = this.assemblyHeader!;
+    const assembly = this.assembly!;
     this.reset();
-    const bodyStart = HEADER_LEN + header.metaLen;
+    const bytes = assembly.finish();
+    const bodyStart = HEADER_LEN + assembly.header.metaLen;
     onPacket({
-      header,
+      header: assembly.header,
       metadata: bytes.subarray(HEADER_LEN, bodyStart),
       body: bytes.subarray(bodyStart),
     });

@@ -3,6 +3,7 @@ import type {
   CarrierConnection,
   CarrierConnectionHandler,
   InboundStream,
+  UniStreamOrdering,
 } from '../carrier-connection';
 import {
   QuicCarrierError,
@@ -72,6 +73,12 @@ export interface QuicConnectionSettings {
 
 /** Default `end()` grace: enough for the last packets to be acknowledged on a sane path. */
 export const DEFAULT_QUIC_END_GRACE_MS = 1_000;
+/**
+ * How long `end()` waits at most for the peer to take what is queued before the grace period
+ * starts anyway: a peer that stopped reading (flow control closed) must not hold an ending
+ * connection open (the TCP carrier's bound is its grace alone: the kernel buffers the rest).
+ */
+export const QUIC_END_FLUSH_LIMIT_MS = 2_000;
 /** At most this many packets per connection per turn; the rest waits one turn (fairness). */
 const SEND_BATCH_MAX_PACKETS = 256;
 /** quiche reports whole milliseconds (rounded down); firing 1 ms late avoids a no-op wake-up. */
@@ -90,6 +97,29 @@ interface InboundStreamState {
 interface PendingUniWrite {
   readonly parts: readonly Buffer[];
   readonly bytes: number;
+  /** The ordering key that tracks the stream once it is opened (an ordered write). */
+  readonly orderedBy?: OrderedUniKey;
+}
+
+/** A write held back by {@link UniStreamOrdering.afterAcknowledged}. */
+interface HeldUniWrite {
+  readonly parts: readonly Buffer[];
+  readonly bytes: number;
+  readonly ordering: UniStreamOrdering;
+}
+
+/**
+ * The state of one {@link UniStreamOrdering} key. It exists only while the key has streams not
+ * yet acknowledged or writes held back, so memory follows what is in flight.
+ */
+interface OrderedUniKey {
+  readonly key: number | string;
+  /** Opened streams of the key not yet seen acknowledged, oldest first. */
+  readonly unacked: number[];
+  /** Writes of the key in `pendingUni`, waiting for peer stream credit (no stream id yet). */
+  awaitingCredit: number;
+  /** Writes waiting for the earlier streams of the key to be acknowledged, in write order. */
+  readonly held: HeldUniWrite[];
 }
 
 let nextConnectionNumber = 1;
@@ -124,6 +154,8 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   private ending = false;
   private endGraceMs = DEFAULT_QUIC_END_GRACE_MS;
   private graceDeadline = Number.POSITIVE_INFINITY;
+  /** When an ending connection closes whatever is still queued (see QUIC_END_FLUSH_LIMIT_MS). */
+  private endDeadline = Number.POSITIVE_INFINITY;
   private readonly handshakeDeadline: number;
 
   private readonly inbound = new Map<number, InboundStreamState>();
@@ -138,6 +170,12 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
   private readonly unackedUni: number[] = [];
   /** Bidi streams whose FIN is in quiche, until quiche collects them. */
   private readonly unackedBidi = new Set<number>();
+  /** Ordered uni writes (see {@link writeOnNewUniStream}), by key. */
+  private readonly orderedUni = new Map<number | string, OrderedUniKey>();
+  /** Writes held in `orderedUni`, all keys together (their bytes count in `buffered`). */
+  private heldUniWrites = 0;
+  /** Writes held until every earlier uni stream is acknowledged (`afterAllStreams`), in order. */
+  private lastWordUni: HeldUniWrite[] = [];
   private buffered = 0;
   private needsDrain = false;
 
@@ -223,20 +261,48 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     return this.acceptsMore(stream);
   }
 
-  writeOnNewUniStream(parts: readonly Buffer[]): boolean {
+  /**
+   * See {@link CarrierConnection.writeOnNewUniStream}. A stream with `ordering.afterAcknowledged`
+   * is opened once quiche has collected every earlier stream of its key (all data and FIN
+   * acknowledged by the peer); until then its bytes wait here.
+   */
+  writeOnNewUniStream(parts: readonly Buffer[], ordering?: UniStreamOrdering): boolean {
     if (this.closed || this.phase !== 'open') return false;
+    if (ordering?.afterAllStreams) return this.holdLastWord(parts, ordering);
+    if (ordering !== undefined) return this.writeOrderedUniStream(parts, ordering);
+    const stream = this.startUniStream(parts);
+    this.schedule();
+    return this.acceptsMore(stream);
+  }
+
+  /** Opens a uni stream for `parts` now, or queues them until the peer grants stream credit. */
+  private startUniStream(parts: readonly Buffer[]): QuicOutboundStream | undefined {
     if (this.pendingUni.length === 0 && this.conn.peerStreamsLeftUni() > 0) {
-      const stream = this.openUniStream(parts);
-      this.schedule();
-      return this.acceptsMore(stream);
+      return this.openUniStream(parts);
     }
     // Out of stream credit: keep the request until the peer's MAX_STREAMS arrives.
     let bytes = 0;
     for (const part of parts) bytes += part.length;
     this.pendingUni.push({ parts: [...parts], bytes });
     this.buffered += bytes;
+    return undefined;
+  }
+
+  /**
+   * Finishes the write side of a bidirectional stream (beyond the carrier contract; the QUIC
+   * counterpart of a TCP half-close): what is queued goes first, then FIN. Reading goes on, so
+   * the peer can still answer on the stream. Later writes to the stream are dropped.
+   */
+  finishStream(streamId: number = FIRST_CLIENT_BIDI_STREAM_ID): void {
+    if (this.closed || this.phase !== 'open' || this.unackedBidi.has(streamId)) return;
+    let stream = this.outbound.get(streamId);
+    if (stream === undefined) {
+      stream = new QuicOutboundStream(streamId);
+      this.outbound.set(streamId, stream);
+    }
+    stream.requestFin();
+    this.flushStream(stream);
     this.schedule();
-    return this.acceptsMore(undefined);
   }
 
   /**
@@ -281,6 +347,7 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     }
     this.ending = true;
     this.endGraceMs = Math.max(0, graceMs);
+    this.endDeadline = performance.now() + QUIC_END_FLUSH_LIMIT_MS + this.endGraceMs;
     // Finish every write side the peer may wait on: streams written to and client bidi streams
     // still open towards us.
     for (const id of this.inbound.keys()) {
@@ -386,7 +453,9 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     if (this.phase !== 'open') return;
     this.flushBlocked();
     this.openPendingUniStreams();
+    if (this.orderedUni.size > 0) this.releaseOrderedUniStreams();
     this.releaseAckedUniStreams();
+    if (this.lastWordUni.length > 0) this.releaseLastWords();
     if (this.ending) this.progressEnd();
     if (this.phase === 'open') this.notifyWritable();
   }
@@ -474,8 +543,117 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
       const pending = this.pendingUni.shift();
       if (pending === undefined) return;
       this.buffered -= pending.bytes;
-      this.openUniStream(pending.parts);
+      const stream = this.openUniStream(pending.parts);
+      const state = pending.orderedBy;
+      if (state !== undefined) {
+        state.awaitingCredit -= 1;
+        state.unacked.push(stream.id);
+      }
     }
+  }
+
+  private holdLastWord(parts: readonly Buffer[], ordering: UniStreamOrdering): boolean {
+    let bytes = 0;
+    for (const part of parts) bytes += part.length;
+    this.lastWordUni.push({ parts: [...parts], bytes, ordering });
+    this.buffered += bytes;
+    this.schedule();
+    return this.acceptsMore(undefined);
+  }
+
+  /** Opens the held last words once every uni stream before them is acknowledged. */
+  private releaseLastWords(): void {
+    if (this.pendingUni.length > 0 || this.heldUniWrites > 0 || this.unackedUni.length > 0) return;
+    for (const stream of this.outbound.values()) {
+      if (streamKindOf(stream.id) === 'uni') return;
+    }
+    const words = this.lastWordUni;
+    this.lastWordUni = [];
+    for (const word of words) {
+      this.buffered -= word.bytes;
+      // Also while ending: a last word is typically followed by `end()`.
+      this.startUniStream(word.parts);
+    }
+  }
+
+  private writeOrderedUniStream(parts: readonly Buffer[], ordering: UniStreamOrdering): boolean {
+    let state = this.orderedUni.get(ordering.key);
+    if (state === undefined) {
+      // Nothing of the key in flight: nothing to wait for, and a last stream leaves no state.
+      if (ordering.last) return this.writeOnNewUniStream(parts);
+      state = { key: ordering.key, unacked: [], awaitingCredit: 0, held: [] };
+      this.orderedUni.set(ordering.key, state);
+    }
+    let bytes = 0;
+    for (const part of parts) bytes += part.length;
+    const write: HeldUniWrite = { parts: [...parts], bytes, ordering };
+    // Later writes of a key never overtake a held one.
+    const mustWait =
+      state.held.length > 0 || (ordering.afterAcknowledged && !this.allAcknowledged(state));
+    if (mustWait) {
+      state.held.push(write);
+      this.heldUniWrites += 1;
+      this.buffered += bytes;
+      this.schedule();
+      return this.acceptsMore(undefined);
+    }
+    const stream = this.startOrderedUniStream(state, write);
+    this.schedule();
+    return this.acceptsMore(stream);
+  }
+
+  /**
+   * Opens an ordered write's stream, or queues it for peer stream credit, and tracks it under its
+   * key; the last stream of a key is not tracked, and the key is forgotten if nothing is held.
+   */
+  private startOrderedUniStream(
+    state: OrderedUniKey,
+    write: HeldUniWrite,
+  ): QuicOutboundStream | undefined {
+    const { last } = write.ordering;
+    if (last && state.held.length === 0) this.orderedUni.delete(state.key);
+    if (this.pendingUni.length === 0 && this.conn.peerStreamsLeftUni() > 0) {
+      const stream = this.openUniStream(write.parts);
+      if (!last) state.unacked.push(stream.id);
+      return stream;
+    }
+    this.pendingUni.push({
+      parts: write.parts,
+      bytes: write.bytes,
+      orderedBy: last ? undefined : state,
+    });
+    if (!last) state.awaitingCredit += 1;
+    this.buffered += write.bytes;
+    return undefined;
+  }
+
+  /**
+   * Opens the held writes whose earlier streams are now acknowledged, in write order, and
+   * forgets keys with nothing left in flight.
+   */
+  private releaseOrderedUniStreams(): void {
+    for (const [key, state] of this.orderedUni) {
+      while (state.held.length > 0) {
+        const next = state.held[0];
+        if (next.ordering.afterAcknowledged && !this.allAcknowledged(state)) break;
+        state.held.shift();
+        this.heldUniWrites -= 1;
+        this.buffered -= next.bytes;
+        this.startOrderedUniStream(state, next);
+      }
+      if (state.held.length === 0 && this.allAcknowledged(state)) this.orderedUni.delete(key);
+    }
+  }
+
+  /** Whether every stream of the key so far is acknowledged by the peer (quiche collected it). */
+  private allAcknowledged(state: OrderedUniKey): boolean {
+    if (state.awaitingCredit > 0) return false;
+    const { unacked } = state;
+    // A stream leaves `outbound` once its FIN is in quiche; collected means acknowledged.
+    while (unacked.length > 0 && !this.outbound.has(unacked[0]) && this.isCollected(unacked[0])) {
+      unacked.shift();
+    }
+    return unacked.length === 0;
   }
 
   /** Pushes a stream's queue into quiche and keeps the bookkeeping in step. */
@@ -542,6 +720,7 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
 
   private progressEnd(): void {
     if (this.buffered > 0 || this.pendingUni.length > 0 || this.blocked.size > 0) return;
+    if (this.heldUniWrites > 0 || this.lastWordUni.length > 0) return;
     for (const stream of this.outbound.values()) {
       if (!stream.isIdle) return;
     }
@@ -627,6 +806,9 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     this.outbound.clear();
     this.blocked.clear();
     this.pendingUni = [];
+    this.orderedUni.clear();
+    this.heldUniWrites = 0;
+    this.lastWordUni = [];
     this.buffered = 0;
     if (!wasOpen) {
       this.closeNotified = true; // nobody attached: the owner hears about it instead
@@ -710,7 +892,13 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
       }
       this.enterClosing(new QuicCarrierError('handshake-timeout', 'QUIC handshake timed out'));
     }
-    if (this.ending && this.phase === 'open' && now >= this.graceDeadline) this.closeGracefully();
+    if (
+      this.ending &&
+      this.phase === 'open' &&
+      (now >= this.graceDeadline || now >= this.endDeadline)
+    ) {
+      this.closeGracefully();
+    }
     try {
       this.conn.onTimeout();
     } catch (error) {
@@ -729,7 +917,9 @@ export class QuicConnection implements CarrierConnection, QuicTurnParticipant {
     const quicheTimeout = this.conn.timeout();
     let due = quicheTimeout === null ? Number.POSITIVE_INFINITY : now + quicheTimeout;
     if (this.phase === 'handshake') due = Math.min(due, this.handshakeDeadline);
-    if (this.ending && this.phase === 'open') due = Math.min(due, this.graceDeadline);
+    if (this.ending && this.phase === 'open') {
+      due = Math.min(due, this.graceDeadline, this.endDeadline);
+    }
     if (due === Number.POSITIVE_INFINITY) {
       this.clearTimer();
       return;

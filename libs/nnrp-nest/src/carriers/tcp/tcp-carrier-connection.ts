@@ -71,6 +71,7 @@ export class TcpCarrierConnection implements CarrierConnection {
     return ok;
   }
 
+  /** Not available (`supportsUniStreams` is false); one ordered byte stream needs no ordering. */
   writeOnNewUniStream(): boolean {
     throw new Error('TCP has no unidirectional streams');
   }
