@@ -1,6 +1,6 @@
 import { AttackKind } from './attack-script';
 import { FUZZ_HANDSHAKE_TIMEOUT_MS, FUZZ_IDLE_TIMEOUT_MS } from './fuzz-server-options';
-import { RawCarrier } from './raw-wire';
+import { RAW_CARRIERS, RawCarrier } from './raw-wire';
 
 /** What a fuzz run does and where it stops. */
 export interface FuzzConfig {
@@ -41,10 +41,8 @@ export const DEFAULT_FUZZ_CONFIG: FuzzConfig = {
   answerMs: 5000,
   hangMs: DEFAULT_HANG_MS,
   skip: [],
-  carriers: ['tcp', 'quic-bidi', 'quic-uni'],
+  carriers: RAW_CARRIERS,
 };
-
-const CARRIERS: readonly RawCarrier[] = ['tcp', 'quic-bidi', 'quic-uni'];
 
 /** The defaults, overridden by the `FUZZ_*` environment variables that are set. */
 export function fuzzConfigFromEnv(
@@ -76,8 +74,8 @@ export function fuzzConfigFromEnv(
 function carriersOf(list: string): RawCarrier[] {
   const carriers = list.split(',').map((name) => name.trim());
   for (const carrier of carriers) {
-    if (!CARRIERS.includes(carrier as RawCarrier)) {
-      throw new Error(`FUZZ_CARRIERS: unknown carrier ${carrier} (${CARRIERS.join(', ')})`);
+    if (!RAW_CARRIERS.includes(carrier as RawCarrier)) {
+      throw new Error(`FUZZ_CARRIERS: unknown carrier ${carrier} (${RAW_CARRIERS.join(', ')})`);
     }
   }
   return carriers as RawCarrier[];

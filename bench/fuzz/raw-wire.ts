@@ -7,6 +7,9 @@
 /** How a raw peer reaches the server: the carriers and QUIC stream models (control-plane.md §2.2). */
 export type RawCarrier = 'tcp' | 'quic-bidi' | 'quic-uni';
 
+/** Every carrier and QUIC stream model. */
+export const RAW_CARRIERS: readonly RawCarrier[] = ['tcp', 'quic-bidi', 'quic-uni'];
+
 /** What a wire reports to its peer. */
 export interface RawWireSink {
   /** Server bytes on one stream (TCP: always stream 0). */

@@ -41,10 +41,6 @@ import {
   PacketAddress,
   PatchAckStatus,
   PatchRejectReason,
-  RESULT_PUSH_METADATA_LEN,
-  ResultClass,
-  ResultFlag,
-  ResultPushOffset,
   SESSION_MIGRATE_METADATA_LEN,
   SESSION_PATCH_METADATA_LEN,
   SessionCloseMetadata,
@@ -74,7 +70,7 @@ import { NnrpSession, SessionInit } from '../session/nnrp-session';
 import { CacheStore } from '../session/cache-store';
 import { checkSubmitReferences } from '../session/submit-references';
 import { CreditLedger } from '../session/credit-ledger';
-import { SessionConnection } from '../session/session-connection';
+import { FrameAnswer, SessionConnection } from '../session/session-connection';
 import {
   hasUnknownCriticalExtension,
   serverHelloAck,
@@ -248,8 +244,9 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     metadata: Buffer = EMPTY,
     body: Buffer = EMPTY,
     via?: InboundStream,
+    answer?: FrameAnswer,
   ): void {
-    this.send(address, metadata, body, via, false);
+    this.send(address, metadata, body, via, false, answer);
   }
 
   sendFrameError(errorCode: number, sessionId: number, frameId: number): void {
@@ -1069,6 +1066,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
     body: Buffer,
     via: InboundStream | undefined,
     fatalError: boolean,
+    answer?: FrameAnswer,
   ): void {
     const carrier = this.carrierConnection;
     if (this.state === 'closed' || carrier.closed) return;
@@ -1086,7 +1084,7 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
       ok = carrier.writeOnNewUniStream(parts, LAST_WORD_ORDERING);
     } else if (via?.kind === 'uni' && carrier.supportsUniStreams) {
       this.uniResultsSent = true;
-      ok = carrier.writeOnNewUniStream(parts, resultStreamOrdering(address, metadata));
+      ok = carrier.writeOnNewUniStream(parts, resultStreamOrdering(address, answer));
     } else if (carrier.supportsUniStreams && !this.controlStreamSeen) {
       // Nothing to answer on but a stream of our own (a uni-only client): routed by type.
       ok = carrier.writeOnNewUniStream(parts);
@@ -1166,37 +1164,22 @@ export class ServerConnection implements CarrierConnectionHandler, SessionConnec
 
 /**
  * How a result's uni stream is ordered against the other result streams of its frame (Python
- * model). QUIC does not order streams, so the terminal answer (RESULT_DROP, or a RESULT_PUSH that
- * is not partial) is opened only once every earlier result stream of the frame is acknowledged:
- * no partial can reach the client after it (decisions.md §11). Partials go out at once.
+ * model). QUIC does not order streams, so the terminal answer is opened only once every earlier
+ * result stream of the frame is acknowledged: no partial can reach the client after it
+ * (decisions.md §11). Partials go out at once; refusals of frames never accepted need no order.
  */
 function resultStreamOrdering(
   address: PacketAddress,
-  metadata: Buffer,
+  answer: FrameAnswer | undefined,
 ): UniStreamOrdering | undefined {
   const frameId = address.frameId ?? 0;
-  if (frameId === 0) return undefined;
-  let terminal: boolean;
-  if (address.messageType === MessageType.ResultDrop) terminal = true;
-  else if (address.messageType === MessageType.ResultPush) terminal = !isPartialPush(metadata);
-  else return undefined;
+  if (answer === undefined || frameId === 0) return undefined;
+  const terminal = answer === 'terminal';
   return {
     key: `${address.sessionId ?? 0}:${frameId}`,
     afterAcknowledged: terminal,
     last: terminal,
   };
-}
-
-/**
- * Whether RESULT_PUSH metadata marks a non-terminal result, by the client's rule
- * (`isPartialResult`): the partial result flag or `result_class` partial. Reads both in place.
- */
-function isPartialPush(metadata: Buffer): boolean {
-  if (metadata.length < RESULT_PUSH_METADATA_LEN) return false;
-  return (
-    (metadata.readUInt16LE(ResultPushOffset.resultFlags) & ResultFlag.Partial) !== 0 ||
-    metadata[ResultPushOffset.resultClass] === ResultClass.Partial
-  );
 }
 
 /** Ordering of a fatal ERROR on a uni stream: after every uni stream written before it. */

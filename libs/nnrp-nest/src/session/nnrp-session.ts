@@ -268,6 +268,7 @@ export class NnrpSession implements FrameSink {
         metadata,
         body,
         frame.origin,
+        partial ? 'partial' : 'terminal',
       );
       this.observer.resultSent(this, frame, metadata.length + body.length, partial);
     });
@@ -290,6 +291,7 @@ export class NnrpSession implements FrameSink {
         undefined,
         undefined,
         frame.origin,
+        'terminal',
       );
     });
   }

@@ -1,6 +1,9 @@
 import type { PacketAddress } from '@nest-nnrp/protocol';
 import type { InboundStream } from '../carriers/carrier-connection';
 
+/** What a result packet is to its frame: a partial, or the frame's terminal answer. */
+export type FrameAnswer = 'partial' | 'terminal';
+
 /** How a session reaches its connection: packets out, and in-flight accounting. */
 export interface SessionConnection {
   /** Which handshake the connection used (decides what the client may receive, decisions.md §10). */
@@ -9,9 +12,16 @@ export interface SessionConnection {
   readonly remoteAddress: string;
   /**
    * Writes one packet. `via` names the inbound stream whose family the answer must use
-   * (a QUIC uni-stream submit is answered on a new server uni stream).
+   * (a QUIC uni-stream submit is answered on a new server uni stream); `answer` says what a
+   * result is to its accepted frame (the connection orders a frame's uni streams by it).
    */
-  sendPacket(address: PacketAddress, metadata?: Buffer, body?: Buffer, via?: InboundStream): void;
+  sendPacket(
+    address: PacketAddress,
+    metadata?: Buffer,
+    body?: Buffer,
+    via?: InboundStream,
+    answer?: FrameAnswer,
+  ): void;
   /**
    * Tells a CLIENT_HELLO-flow client why a frame fails: a frame-scope, non-fatal ERROR
    * (never sent to SESSION_OPEN-flow clients, decisions.md §10).
